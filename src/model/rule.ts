@@ -1,0 +1,218 @@
+// The rule model: what a rule file (YAML, validated by src/schema/rule.schema.json) becomes in memory.
+// Rules are data: a check names a probe kind and its typed parameters; nothing in a rule is ever executed.
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const PROFILES = ['post-reset', 'pre-join'] as const;
+export type Profile = (typeof PROFILES)[number];
+/** `all` is not a rule profile: it selects every rule. */
+export type ProfileSelector = Profile | 'all';
+
+export type RebootClears = true | false | 'recreated-if-enabled';
+
+export interface PathCheck {
+  kind: 'path';
+  /** Absolute paths or globs. `/var/run/...` and `/run/...` are the same place. */
+  paths: string[];
+  /** What the object must be to count; default `any`. */
+  type?: 'file' | 'dir' | 'symlink' | 'any';
+  /** `exists` (default) or `non-empty` (a directory with at least one entry, a file with at least one byte). */
+  condition?: 'exists' | 'non-empty';
+  /** Globs only: how deep below the first wildcard a match may lie (default 4). */
+  maxDepth?: number;
+  /** Globs matching host paths that never count (e.g. a distro file sharing a name). */
+  exclude?: string[];
+}
+
+export interface MountCheck {
+  kind: 'mount';
+  /** Globs over the mount point. */
+  mountPoints?: string[];
+  fstypes?: string[];
+  /** Globs over the mount source. */
+  sources?: string[];
+}
+
+export interface CgroupCheck {
+  kind: 'cgroup';
+  /** Globs over a cgroup directory's own name (kubepods.slice, kubepods, kube.slice). */
+  names: string[];
+  /** How many levels below each hierarchy root to look (default 2). */
+  maxDepth?: number;
+}
+
+export interface InterfaceCheck {
+  kind: 'interface';
+  names?: string[];
+  nameRegex?: string;
+  /** Link kinds as `ip -d link` reports them: bridge, vxlan, veth, ipip, dummy, wireguard, geneve... */
+  linkKinds?: string[];
+  /** Only links enslaved to this master (e.g. veths of cni0). */
+  master?: string;
+}
+
+export const IPTABLES_TABLES = ['filter', 'nat', 'mangle', 'raw', 'security'] as const;
+export type IptablesTable = (typeof IPTABLES_TABLES)[number];
+export type IpFamily = 'ipv4' | 'ipv6';
+export type IptablesBackend = 'nft' | 'legacy';
+
+export interface IptablesCheck {
+  kind: 'iptables';
+  /** Chain-name globs. Without rule* fields each matching user chain is one finding. */
+  chains?: string[];
+  chainRegex?: string;
+  tables?: IptablesTable[];
+  families?: IpFamily[];
+  backends?: IptablesBackend[];
+  /** Rule-level matching: a regex over the `--comment` text, the jump target, or the whole rule spec. */
+  ruleComment?: string;
+  ruleTarget?: string[];
+  ruleMatch?: string;
+}
+
+export interface NftablesCheck {
+  kind: 'nftables';
+  tables: Array<{ family: 'ip' | 'ip6' | 'inet' | 'arp' | 'bridge' | 'netdev'; name: string }>;
+}
+
+export interface IpvsCheck {
+  kind: 'ipvs';
+  /** Globs over `PROTO address:port` of a virtual service; default: every virtual service. */
+  services?: string[];
+}
+
+export interface IpsetCheck {
+  kind: 'ipset';
+  names?: string[];
+  nameRegex?: string;
+}
+
+export interface SystemdUnitCheck {
+  kind: 'systemd-unit';
+  /** Globs over unit names (kubelet.service, kubepods*.slice). */
+  units: string[];
+  /** Only units under /run/systemd/transient. */
+  transientOnly?: boolean;
+}
+
+export interface ProcessCheck {
+  kind: 'process';
+  /** Globs over /proc/PID/comm (15 chars at most). */
+  comm?: string[];
+  /** Globs over the basename of /proc/PID/exe. */
+  exe?: string[];
+  /** A regex over the NUL-joined-with-spaces command line. Every given field must match. */
+  cmdline?: string;
+}
+
+export interface PortCheck {
+  kind: 'port';
+  ports: number[];
+  protocols?: Array<'tcp' | 'udp'>;
+  /** Only listeners bound to one of these addresses (e.g. 169.254.25.10). */
+  addresses?: string[];
+}
+
+export interface NetnsCheck {
+  kind: 'netns';
+  names: string[];
+}
+
+export interface FileContentCheck {
+  kind: 'file-content';
+  paths: string[];
+  /** A regex (multiline mode) whose every match is evidence. */
+  regex?: string;
+  /** A marker block: the lines from `begin` to `end` inclusive. */
+  marker?: { begin: string; end: string };
+}
+
+/**
+ * Cluster-scope objects, read with `kubectl get -o json` when a cluster is reachable (`scan --cluster`).
+ * Only selected with `--cluster`: a node scan never depends on an API server.
+ */
+export interface KubeResourceCheck {
+  kind: 'kube-resource';
+  /** The resource as kubectl names it: customresourcedefinitions, namespaces, clusterrolebindings, secrets, nodes... */
+  resource: string;
+  /** Globs over metadata.name. */
+  names?: string[];
+  /** A kubectl label selector, e.g. `kubesphere.io/managed=true`. */
+  labelSelector?: string;
+  /** For namespaced resources; default: all namespaces. */
+  namespace?: string;
+}
+
+export type Check =
+  | KubeResourceCheck
+  | PathCheck
+  | MountCheck
+  | CgroupCheck
+  | InterfaceCheck
+  | IptablesCheck
+  | NftablesCheck
+  | IpvsCheck
+  | IpsetCheck
+  | SystemdUnitCheck
+  | ProcessCheck
+  | PortCheck
+  | NetnsCheck
+  | FileContentCheck;
+
+export type CheckKind = Check['kind'];
+export type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
+
+export const CHECK_KINDS: readonly CheckKind[] = [
+  'path',
+  'mount',
+  'cgroup',
+  'interface',
+  'iptables',
+  'nftables',
+  'ipvs',
+  'ipset',
+  'systemd-unit',
+  'process',
+  'port',
+  'netns',
+  'file-content',
+  'kube-resource',
+];
+
+export interface Fix {
+  /** Command templates, text for a person. `{{var}}` is replaced by a shell-quoted value of the finding. */
+  commands: string[];
+  note?: string;
+}
+
+/** Where a rule was defined: used by SARIF to point at the rule and by error messages. */
+export interface RuleSource {
+  /** Path as given by the user, or `rules/<file>` for built-in rules. */
+  file: string;
+  line: number;
+  builtin: boolean;
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  description: string;
+  tags: string[];
+  profiles: Profile[];
+  check: Check;
+  fix: Fix;
+  rebootClears: RebootClears;
+  references: string[];
+  /** The pack: the rule file's `pack` name (kubeadm, kubespray, calico, ...). */
+  pack: string;
+  source: RuleSource;
+}
+
+/** A rule file as written by a person. */
+export interface RuleFile {
+  pack: string;
+  description?: string;
+  rules: Array<Omit<Rule, 'pack' | 'source'>>;
+}
