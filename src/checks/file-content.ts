@@ -1,0 +1,68 @@
+import { fileContentProbe, type FileContentFacts } from '../probes/file-content.js';
+import type { CheckDefinition, RawFinding } from './check.js';
+
+/** Escapes text for a sed basic regular expression between `/` delimiters. */
+export function sedLiteral(text: string): string {
+  return text.replace(/[\\/.*[\]^$]/g, (c) => `\\${c}`);
+}
+
+function lineRanges(text: string, begin: string, end: string): Array<[number, number]> {
+  const lines = text.split('\n');
+  const ranges: Array<[number, number]> = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]?.includes(begin)) continue;
+    let j = i + 1;
+    while (j < lines.length && !lines[j]?.includes(end)) j++;
+    ranges.push([i + 1, Math.min(j + 1, lines.length)]);
+    i = j;
+  }
+  return ranges;
+}
+
+function matchedLines(text: string, regex: RegExp): number[] {
+  const lines = new Set<number>();
+  for (const m of text.matchAll(regex)) {
+    const start = m.index ?? 0;
+    lines.add(text.slice(0, start).split('\n').length);
+    if (m[0].length === 0) break;
+  }
+  return [...lines].sort((a, b) => a - b);
+}
+
+export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts> = {
+  kind: 'file-content',
+  probe: fileContentProbe,
+  match(check, facts) {
+    const findings: RawFinding[] = [];
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const pattern of check.paths) {
+      for (const f of facts.get(pattern) ?? []) {
+        if (seen.has(f.hostPath)) continue;
+        seen.add(f.hostPath);
+        if (f.text === undefined) {
+          problems.push(`${f.hostPath}: ${f.problem ?? 'not readable'}`);
+          continue;
+        }
+        if (check.marker) {
+          const ranges = lineRanges(f.text, check.marker.begin, check.marker.end);
+          if (ranges.length === 0) continue;
+          findings.push({
+            target: f.hostPath,
+            evidence: `block "${check.marker.begin}" at line${ranges.length > 1 ? 's' : ''} ${ranges.map(([a, b]) => `${a}-${b}`).join(', ')}`,
+            vars: { target: f.hostPath, sedDelete: `/${sedLiteral(check.marker.begin)}/,/${sedLiteral(check.marker.end)}/d` },
+          });
+        } else if (check.regex) {
+          const lines = matchedLines(f.text, new RegExp(check.regex, 'gm'));
+          if (lines.length === 0) continue;
+          findings.push({
+            target: f.hostPath,
+            evidence: `matches /${check.regex}/ at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}`,
+            vars: { target: f.hostPath, sedDelete: lines.map((n) => `${n}d`).join(';') },
+          });
+        }
+      }
+    }
+    return { findings, partial: problems.length > 0 ? problems.join('; ') : undefined };
+  },
+};

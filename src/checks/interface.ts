@@ -1,0 +1,21 @@
+import type { LinkInfo } from '../parsers/ip-link.js';
+import { interfaceProbe } from '../probes/interfaces.js';
+import type { CheckDefinition } from './check.js';
+import { globMatcher, nameMatcher } from './check.js';
+
+export const interfaceCheck: CheckDefinition<'interface', LinkInfo[]> = {
+  kind: 'interface',
+  probe: interfaceProbe,
+  match(check, links) {
+    const name = check.names || check.nameRegex ? nameMatcher(check.names, check.nameRegex) : () => true;
+    const kind = globMatcher(check.linkKinds);
+    const findings = links
+      .filter((l) => name(l.name) && (!kind || kind(l.kind ?? '')) && (!check.master || l.master === check.master))
+      .map((l) => ({
+        target: l.name,
+        evidence: [l.kind ?? 'link', l.operstate, l.master ? `master ${l.master}` : ''].filter(Boolean).join(', '),
+        vars: { target: l.name, linkKind: l.kind ?? '' },
+      }));
+    return { findings };
+  },
+};

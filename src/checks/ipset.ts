@@ -1,0 +1,12 @@
+import { ipsetProbe } from '../probes/ipsets.js';
+import type { CheckDefinition } from './check.js';
+import { nameMatcher } from './check.js';
+
+export const ipsetCheck: CheckDefinition<'ipset', string[]> = {
+  kind: 'ipset',
+  probe: ipsetProbe,
+  match(check, names) {
+    const matches = nameMatcher(check.names, check.nameRegex);
+    return { findings: names.filter(matches).map((n) => ({ target: n, evidence: 'ipset', vars: { target: n } })) };
+  },
+};

@@ -1,0 +1,30 @@
+import picomatch from 'picomatch';
+import { pathProbe, type PathEntry, type PathFacts } from '../probes/paths.js';
+import { canonicalRunPath } from '../probes/context.js';
+import type { CheckDefinition, RawFinding } from './check.js';
+
+function describe(e: PathEntry): string {
+  if (e.type === 'dir') return e.nonEmpty ? 'directory, not empty' : 'empty directory';
+  if (e.type === 'file') return `file, ${e.size} bytes`;
+  if (e.type === 'symlink') return 'symbolic link';
+  return 'special file';
+}
+
+export const pathCheck: CheckDefinition<'path', PathFacts> = {
+  kind: 'path',
+  probe: pathProbe,
+  match(check, facts, ctx) {
+    const wantType = check.type ?? 'any';
+    const excluded = check.exclude ? picomatch(check.exclude.map((p) => canonicalRunPath(ctx, p)), { dot: true }) : () => false;
+    const findings = new Map<string, RawFinding>();
+    for (const pattern of check.paths) {
+      for (const e of facts.get(pattern) ?? []) {
+        if (wantType !== 'any' && e.type !== wantType) continue;
+        if (check.condition === 'non-empty' && !e.nonEmpty) continue;
+        if (excluded(e.hostPath)) continue;
+        findings.set(e.hostPath, { target: e.hostPath, evidence: describe(e), vars: { target: e.hostPath } });
+      }
+    }
+    return { findings: [...findings.values()] };
+  },
+};

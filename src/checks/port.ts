@@ -1,0 +1,30 @@
+import { portProbe, type Listener } from '../probes/ports.js';
+import type { CheckDefinition, RawFinding } from './check.js';
+import { globMatcher } from './check.js';
+
+export const portCheck: CheckDefinition<'port', Listener[]> = {
+  kind: 'port',
+  probe: portProbe,
+  match(check, listeners) {
+    const protocols = check.protocols ?? ['tcp', 'udp'];
+    const address = globMatcher(check.addresses);
+    const grouped = new Map<string, Listener[]>();
+    for (const l of listeners) {
+      if (!check.ports.includes(l.localPort) || !protocols.includes(l.protocol)) continue;
+      if (address && !address(l.localAddress)) continue;
+      const key = `${l.protocol}/${l.localPort}`;
+      grouped.set(key, [...(grouped.get(key) ?? []), l]);
+    }
+    const findings: RawFinding[] = [...grouped].map(([key, ls]) => {
+      const owners = [...new Map(ls.flatMap((l) => l.owners).map((o) => [o.pid, o])).values()].sort((a, b) => a.pid - b.pid);
+      const addrs = [...new Set(ls.map((l) => (l.family === 'ipv6' ? `[${l.localAddress}]` : l.localAddress)))].join(', ');
+      const who = owners.length > 0 ? `held by ${owners.map((o) => `${o.comm}[${o.pid}]`).join(', ')}` : 'no owning process visible (kernel socket or another user)';
+      return {
+        target: key,
+        evidence: `listening on ${addrs}; ${who}`,
+        vars: { target: key, port: key.split('/')[1] ?? '', protocol: ls[0]?.protocol ?? 'tcp', pids: owners.map((o) => String(o.pid)) },
+      };
+    });
+    return { findings };
+  },
+};

@@ -1,0 +1,35 @@
+import picomatch from 'picomatch';
+import { systemdProbe, type UnitFacts, type UnitFileRef } from '../probes/systemd.js';
+import type { CheckDefinition, RawFinding } from './check.js';
+
+function describeRefs(refs: readonly UnitFileRef[]): string {
+  return refs
+    .map((r) => {
+      if (r.role === 'wants-link') return `${r.dangling ? 'dangling ' : ''}link ${r.path}`;
+      if (r.role === 'drop-in') return `drop-in dir ${r.path}`;
+      return `${r.transient ? 'transient unit' : 'unit file'} ${r.path}`;
+    })
+    .join('; ');
+}
+
+export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts> = {
+  kind: 'systemd-unit',
+  probe: systemdProbe,
+  match(check, facts) {
+    const wanted = picomatch(check.units, { dot: true });
+    const findings: RawFinding[] = [];
+    for (const [unit, refs] of facts.units) {
+      if (!wanted(unit)) continue;
+      const relevant = check.transientOnly ? refs.filter((r) => r.transient) : refs;
+      if (relevant.length === 0) continue;
+      const state = facts.state.get(unit);
+      const stateText = state ? `; ${state.active}, ${state.enabled || 'no unit file state'}` : '';
+      findings.push({
+        target: unit,
+        evidence: describeRefs(relevant) + stateText,
+        vars: { target: unit, paths: relevant.map((r) => r.path) },
+      });
+    }
+    return { findings, partial: facts.stateNote };
+  },
+};

@@ -1,0 +1,159 @@
+// The scan engine: runs each probe the selected rules need exactly once (concurrently, each within its time
+// limit), gives every rule its probe's facts to compare, and assembles the result. It decides nothing about
+// output or exit codes.
+import type { CheckKind, Rule, Severity } from '../model/rule.js';
+import { SEVERITIES } from '../model/rule.js';
+import { REPORT_SCHEMA_VERSION, type Finding, type HostIdentity, type ProbeRun, type RuleFileInfo, type RuleResult, type ScanResult, type Verdict } from '../model/result.js';
+import { checkDefinitions, type AnyCheckDefinition } from '../checks/index.js';
+import { createProbeContext, type ProbeContext } from '../probes/context.js';
+import { ProbeUnavailable } from '../probes/probe.js';
+import { hostIdentity } from '../host/identity.js';
+import { renderFix } from './fix-template.js';
+import { severityRank } from './severity.js';
+
+export interface ScanOptions {
+  rules: readonly Rule[];
+  root: string;
+  timeoutMs: number;
+  kubeconfig?: string;
+  selection: ScanResult['selection'];
+  ruleFiles: RuleFileInfo[];
+  tool: ScanResult['tool'];
+  /** For tests: a fixed clock. */
+  now?: () => Date;
+}
+
+type ProbeOutcome = { ok: true; facts: unknown } | { ok: false; reason: string };
+
+// Probes that spawn a tool start first, so their children run while the synchronous /proc and /sys readers work.
+const START_ORDER: readonly CheckKind[] = ['iptables', 'kube-resource', 'nftables', 'interface', 'ipset', 'systemd-unit'];
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProbeUnavailable(`${what} probe timed out after ${Math.round(ms / 1000)}s`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function runProbe(def: AnyCheckDefinition, ctx: ProbeContext, rules: readonly Rule[], runs: ProbeRun[]): Promise<ProbeOutcome> {
+  const t0 = performance.now();
+  let outcome: ProbeOutcome;
+  try {
+    // gather() may do its synchronous reads before its first await: start it inside the timer.
+    const facts = await withTimeout(
+      Promise.resolve().then(() => def.probe.gather(ctx, rules.map((r) => r.check) as never)),
+      ctx.timeoutMs,
+      def.probe.id,
+    );
+    outcome = { ok: true, facts };
+  } catch (err) {
+    const reason = err instanceof ProbeUnavailable ? err.message : `${def.probe.id} probe failed: ${(err as Error).message}`;
+    outcome = { ok: false, reason };
+  }
+  runs.push({ probe: def.probe.id, ok: outcome.ok, durationMs: Math.round((performance.now() - t0) * 10) / 10, note: outcome.ok ? undefined : outcome.reason });
+  return outcome;
+}
+
+function evaluate(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ctx: ProbeContext): RuleResult {
+  const base: RuleResult = {
+    ruleId: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    pack: rule.pack,
+    kind: rule.check.kind,
+    tags: rule.tags,
+    profiles: rule.profiles,
+    description: rule.description,
+    rebootClears: rule.rebootClears,
+    references: rule.references,
+    fixNote: rule.fix.note,
+    source: rule.source,
+    status: 'clean',
+    findings: [],
+  };
+  if (!outcome.ok) return { ...base, status: 'unchecked', reason: outcome.reason };
+  let match;
+  try {
+    match = def.match(rule.check as never, outcome.facts, ctx);
+  } catch (err) {
+    return { ...base, status: 'unchecked', reason: `comparison failed: ${(err as Error).message}` };
+  }
+  const findings: Finding[] = match.findings
+    .map((f) => ({
+      kind: rule.check.kind,
+      target: f.target,
+      evidence: f.evidence,
+      rebootClears: rule.rebootClears,
+      fix: renderFix(rule.fix.commands, f.vars),
+      vars: f.vars,
+    }))
+    .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  if (findings.length > 0) return { ...base, status: 'found', findings, reason: match.partial ? `partly unchecked: ${match.partial}` : undefined };
+  if (match.partial && rule.check.kind !== 'systemd-unit') return { ...base, status: 'unchecked', reason: match.partial };
+  // systemd: files are checked even where unit state cannot be read; the note stays visible.
+  return { ...base, reason: match.partial };
+}
+
+export function summarize(results: readonly RuleResult[]): ScanResult['summary'] {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let findings = 0;
+  for (const r of results) {
+    findings += r.findings.length;
+    bySeverity[r.severity] += r.findings.length;
+  }
+  return {
+    rules: results.length,
+    found: results.filter((r) => r.status === 'found').length,
+    clean: results.filter((r) => r.status === 'clean').length,
+    unchecked: results.filter((r) => r.status === 'unchecked').length,
+    findings,
+    bySeverity,
+  };
+}
+
+export function verdictOf(results: readonly RuleResult[], failOn: Severity): Verdict {
+  if (results.some((r) => r.status === 'found' && severityRank(r.severity) >= severityRank(failOn))) return 'residue';
+  if (results.some((r) => r.status === 'unchecked')) return 'unchecked';
+  return 'clean';
+}
+
+export async function runScan(opts: ScanOptions): Promise<ScanResult> {
+  const now = opts.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const ctx = createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
+  const identity: Promise<HostIdentity> = hostIdentity(ctx, 1500);
+  const defs = checkDefinitions({ kubeconfig: opts.kubeconfig });
+  const byKind = new Map<CheckKind, Rule[]>();
+  for (const r of opts.rules) byKind.set(r.check.kind, [...(byKind.get(r.check.kind) ?? []), r]);
+  const kinds = [...byKind.keys()].sort((a, b) => rank(a) - rank(b));
+  const runs: ProbeRun[] = [];
+  const outcomes = new Map<CheckKind, Promise<ProbeOutcome>>();
+  for (const kind of kinds) outcomes.set(kind, runProbe(defs[kind], ctx, byKind.get(kind) ?? [], runs));
+  const results: RuleResult[] = [];
+  for (const kind of kinds) {
+    const outcome = await (outcomes.get(kind) as Promise<ProbeOutcome>);
+    for (const rule of byKind.get(kind) ?? []) results.push(evaluate(rule, defs[kind], outcome, ctx));
+  }
+  results.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  runs.sort((a, b) => (a.probe < b.probe ? -1 : 1));
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: opts.tool,
+    host: await identity,
+    startedAt,
+    finishedAt: now().toISOString(),
+    selection: opts.selection,
+    verdict: verdictOf(results, opts.selection.failOn),
+    summary: summarize(results),
+    results,
+    probes: runs,
+    ruleFiles: opts.ruleFiles,
+  };
+}
+
+function rank(kind: CheckKind): number {
+  const i = START_ORDER.indexOf(kind);
+  return i === -1 ? START_ORDER.length : i;
+}

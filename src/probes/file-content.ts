@@ -1,0 +1,58 @@
+// File-content probe: reads the (small) shared files a rule names — /etc/hosts, resolv.conf, sysctl and
+// modules-load files — once each, whatever number of rules look inside them.
+import { lstatSync, readFileSync } from 'node:fs';
+import fg from 'fast-glob';
+import type { FileContentCheck } from '../model/rule.js';
+import type { ProbeContext } from './context.js';
+import { globHostPaths } from './paths.js';
+import type { Probe } from './probe.js';
+
+/** Files larger than this are not shared config files; they are skipped rather than read whole. */
+const MAX_BYTES = 4 * 1024 * 1024;
+
+export interface FileText {
+  hostPath: string;
+  text?: string;
+  /** Why the text is missing although the file exists (too large, unreadable). */
+  problem?: string;
+}
+
+/** Pattern → the files it names that exist. */
+export type FileContentFacts = Map<string, FileText[]>;
+
+function readHostFile(ctx: ProbeContext, hostPath: string): FileText | undefined {
+  const st = lstatSync(ctx.hostPath(hostPath), { throwIfNoEntry: false });
+  if (!st) return undefined;
+  // A symlinked /etc/resolv.conf is common; follow it (read-only) like any reader of the file would.
+  try {
+    const real = readFileSync(ctx.hostPath(hostPath));
+    if (real.length > MAX_BYTES) return { hostPath, problem: `larger than ${MAX_BYTES} bytes, not read` };
+    return { hostPath, text: real.toString('utf8') };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR') return undefined;
+    return { hostPath, problem: `cannot read: ${code ?? (err as Error).message}` };
+  }
+}
+
+export const fileContentProbe: Probe<FileContentCheck, FileContentFacts> = {
+  id: 'file-content',
+  async gather(ctx, requests) {
+    const facts: FileContentFacts = new Map();
+    const byPath = new Map<string, FileText | undefined>();
+    for (const r of requests) {
+      for (const pattern of r.paths) {
+        if (facts.has(pattern)) continue;
+        const paths = fg.isDynamicPattern(pattern) ? globHostPaths(ctx, pattern, 2) : [pattern];
+        const files: FileText[] = [];
+        for (const p of paths) {
+          if (!byPath.has(p)) byPath.set(p, readHostFile(ctx, p));
+          const f = byPath.get(p);
+          if (f) files.push(f);
+        }
+        facts.set(pattern, files);
+      }
+    }
+    return facts;
+  },
+};

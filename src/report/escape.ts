@@ -1,0 +1,187 @@
+// Escaping for the machine and audit reporters (SARIF, JUnit, Markdown, HTML). Host objects are hostile text: a
+// path can hold `<`, `&`, quotes, `]]>`, backticks, pipes, newlines, control and bidi characters. Every reporter
+// passes every host-derived string through one of these functions before it reaches the output.
+
+function hex4(code: number): string {
+  return code.toString(16).padStart(4, '0');
+}
+
+/** Characters that make text lie about itself: C0/C1 controls, DEL, bidi overrides and isolates, zero-width marks. */
+function isInvisible(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x200b ||
+    code === 0x200c ||
+    code === 0x200d ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069) ||
+    code === 0xfeff
+  );
+}
+
+/** Not allowed anywhere in an XML 1.0 document, not even as a character reference. */
+function isXmlForbidden(code: number): boolean {
+  if (code === 0x09 || code === 0x0a || code === 0x0d) return false;
+  if (code < 0x20) return true;
+  if (code >= 0xd800 && code <= 0xdfff) return true; // a lone surrogate (a paired one is read as one code point)
+  return code === 0xfffe || code === 0xffff;
+}
+
+function visibleEscape(code: number): string {
+  switch (code) {
+    case 0x0a:
+      return '\\n';
+    case 0x0d:
+      return '\\r';
+    case 0x09:
+      return '\\t';
+    default:
+      return `\\u${hex4(code)}`;
+  }
+}
+
+/**
+ * One line of text as a person must see it: newlines, tabs, controls, bidi and zero-width characters become visible
+ * escapes (`\n`, `\u0001`, `\u202e`). Used for targets, evidence and reasons, so a crafted name cannot break a table
+ * row, fake a line of output or reorder what is shown.
+ */
+export function oneLine(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (isInvisible(code) || isXmlForbidden(code)) out += visibleEscape(code);
+    else out += ch;
+  }
+  return out;
+}
+
+/**
+ * Multi-line text (fix commands, notes): keeps newlines and tabs, makes every other control, bidi or zero-width
+ * character visible. A carriage return is shown as `\r` so it cannot hide the start of a line.
+ */
+export function multiLine(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code === 0x0a || code === 0x09) out += ch;
+    else if (isInvisible(code) || isXmlForbidden(code)) out += visibleEscape(code);
+    else out += ch;
+  }
+  return out;
+}
+
+/** XML 1.0 character data: `&`, `<`, `>` escaped (so `]]>` cannot occur), forbidden characters made visible. */
+export function xmlText(text: string): string {
+  return multiLine(text).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
+/** An XML 1.0 attribute value in double quotes: also quotes, and tab/newline as references so they survive. */
+export function xmlAttr(text: string): string {
+  return multiLine(text).replace(/[&<>"'\t\n]/g, (c) => {
+    switch (c) {
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '>':
+        return '&gt;';
+      case '"':
+        return '&quot;';
+      case "'":
+        return '&apos;';
+      case '\t':
+        return '&#9;';
+      default:
+        return '&#10;';
+    }
+  });
+}
+
+/** HTML text or a double-quoted attribute value. Callers choose `oneLine` or `multiLine` first. */
+export function html(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => {
+    switch (c) {
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '>':
+        return '&gt;';
+      case '"':
+        return '&quot;';
+      default:
+        return '&#39;';
+    }
+  });
+}
+
+/** The longest run of `char` in `text`. */
+export function longestRun(text: string, char: string): number {
+  let best = 0;
+  let run = 0;
+  for (const ch of text) {
+    if (ch === char) {
+      run += 1;
+      if (run > best) best = run;
+    } else {
+      run = 0;
+    }
+  }
+  return best;
+}
+
+/**
+ * A CommonMark code span holding `text` literally: the backtick fence is longer than any backtick run inside, and
+ * the content is padded when it starts or ends with a backtick or a space. `inTable` escapes `|` as `\|` (GFM splits
+ * table cells before it parses code spans and drops that one backslash). Call with single-line text.
+ */
+export function mdCode(text: string, inTable = false): string {
+  const body = inTable ? text.replace(/\|/g, '\\|') : text;
+  if (body.length === 0) return '` `';
+  const fence = '`'.repeat(longestRun(body, '`') + 1);
+  const pad = body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' ')) ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/**
+ * Plain Markdown text inside a line (a table cell, a list item after its label, a heading): every character GFM,
+ * GitHub math or inline HTML could interpret is backslash-escaped, and `<`, `>`, `&` become entities. Block-level
+ * markers (`#`, `-`, `1.`) need no escape because this text never starts a line. Call with single-line text.
+ */
+export function mdText(text: string): string {
+  return text.replace(/[\\`*_[\]|~$<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
+}
+
+/**
+ * Multi-line plain text as Markdown paragraphs: each line through `mdText`, leading whitespace dropped (no accidental
+ * code block) and a first character that would open a block (`#`, `-`, `+`, `=`, `1.`) escaped.
+ */
+export function mdParagraph(text: string): string {
+  return oneLineEach(text)
+    .map((line) => {
+      const escaped = mdText(line.trimStart());
+      return escaped.replace(/^([#+=-]|\d+(?=[.)]))/, (m) => (/^\d/.test(m) ? `${m}\\` : `\\${m}`));
+    })
+    .join('\n');
+}
+
+function oneLineEach(text: string): string[] {
+  return text.split('\n').map((line) => oneLine(line));
+}
+
+/** A fenced code block whose fence is longer than any backtick run in `body` (never shorter than three). */
+export function mdFence(body: string, info = ''): string {
+  const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
+  return `${fence}${info}\n${body}\n${fence}`;
+}
+
+/** Percent-encodes a path for a URI reference, segment by segment, keeping `/`. */
+export function uriPath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}

@@ -1,0 +1,386 @@
+// A self-contained HTML report for audits: a dated record a person can open, print and file. Inline CSS and inline
+// SVG charts only; no scripts, fonts, images or anything else fetched (a Content-Security-Policy says so too).
+// Every host-derived string is HTML-escaped, and invisible characters (controls, bidi overrides, zero-width marks)
+// are shown as highlighted escapes so a crafted name cannot hide or reorder what is printed.
+import type { Severity } from '../model/rule.js';
+import type { RuleResult, ScanResult } from '../model/result.js';
+import type { Reporter } from './reporter.js';
+import { html, multiLine, oneLine } from './escape.js';
+import {
+  configurationProblems,
+  durationSeconds,
+  durationText,
+  foundRules,
+  kindCounts,
+  plural,
+  rebootClearsText,
+  SEVERITY_COLORS,
+  severityCounts,
+  uncheckedRules,
+  utcText,
+  verdictText,
+} from './report-common.js';
+
+/** Host text for HTML: escaped, with each invisible character as a highlighted, labelled escape. */
+function hostText(text: string, keepNewlines = false): string {
+  let out = '';
+  let plain = '';
+  const flush = (): void => {
+    out += html(plain);
+    plain = '';
+  };
+  for (const ch of text) {
+    const shown = keepNewlines ? multiLine(ch) : oneLine(ch);
+    if (shown === ch) {
+      plain += ch;
+    } else {
+      flush();
+      const code = (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      out += `<span class="ctl" title="invisible character U+${code}">${html(shown)}</span>`;
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Text the tool or the rule author wrote (titles, descriptions): escaped, invisible characters shown plainly. */
+function text(value: string): string {
+  return html(oneLine(value));
+}
+
+function anchorId(prefix: string, index: number): string {
+  return `${prefix}-${index + 1}`;
+}
+
+function severityBadge(severity: Severity): string {
+  return `<span class="badge sev-${severity}">${severity}</span>`;
+}
+
+function safeHref(url: string): string | undefined {
+  return /^https?:\/\/[^\s<>"'`]+$/.test(url) ? url : undefined;
+}
+
+interface Bar {
+  label: string;
+  value: number;
+  color: string;
+}
+
+/** A horizontal bar chart as inline SVG, sized in user units so it scales on screen and in print. */
+function barChart(title: string, bars: Bar[], labelWidth: number, emptyText: string): string {
+  const width = 460;
+  const row = 30;
+  const top = 8;
+  const barX = labelWidth + 12;
+  const countWidth = 44;
+  const maxBar = width - barX - countWidth;
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const height = top * 2 + Math.max(1, bars.length) * row;
+  const parts: string[] = [];
+  parts.push(
+    `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${html(title)}" xmlns="http://www.w3.org/2000/svg">`,
+  );
+  parts.push(`<title>${html(title)}</title>`);
+  if (bars.length === 0) {
+    parts.push(`<text x="${width / 2}" y="${height / 2 + 5}" text-anchor="middle" class="chart-empty">${html(emptyText)}</text>`);
+  }
+  bars.forEach((bar, i) => {
+    const y = top + i * row;
+    const w = bar.value === 0 ? 0 : Math.max(3, Math.round((bar.value / max) * maxBar));
+    parts.push(`<text x="${labelWidth}" y="${y + 19}" text-anchor="end" class="chart-label">${html(bar.label)}</text>`);
+    parts.push(`<rect x="${barX}" y="${y + 5}" width="${maxBar}" height="18" rx="3" class="chart-track"/>`);
+    if (w > 0) parts.push(`<rect x="${barX}" y="${y + 5}" width="${w}" height="18" rx="3" fill="${bar.color}"/>`);
+    parts.push(`<text x="${barX + w + 6}" y="${y + 19}" class="chart-value">${bar.value}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+const CSS = `
+:root { --ink: #1d2733; --muted: #5b6776; --line: #dde3ea; --soft: #f4f6f9; --accent: #23407a; --ok: #1f7a4d; --warn: #9a6400; --bad: #b3261e; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: #eef1f5; color: var(--ink); font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
+a { color: var(--accent); }
+.page { max-width: 1120px; margin: 0 auto; padding: 24px 24px 40px; }
+.masthead { background: #16233b; color: #fff; border-radius: 10px; padding: 22px 26px 20px; }
+.masthead .brand { font-size: 12px; letter-spacing: .08em; text-transform: uppercase; color: #aab8cf; }
+.masthead h1 { margin: 4px 0 12px; font-size: 26px; font-weight: 650; word-break: break-all; }
+.verdict { display: inline-block; padding: 4px 12px; border-radius: 999px; font-weight: 650; font-size: 13px; }
+.verdict-residue { background: #fbe3e1; color: var(--bad); }
+.verdict-clean { background: #dff3e8; color: var(--ok); }
+.verdict-unchecked { background: #fdf0d5; color: var(--warn); }
+.meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 10px 24px; margin: 18px 0 0; }
+.meta div { min-width: 0; }
+.meta dt { font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: #aab8cf; }
+.meta dd { margin: 1px 0 0; font-size: 13.5px; overflow-wrap: anywhere; }
+section.card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px; margin-top: 18px; }
+h2 { font-size: 18px; margin: 0 0 14px; }
+h2 .count { color: var(--muted); font-weight: 500; }
+.tiles { display: grid; grid-template-columns: repeat(5, 1fr); gap: 12px; }
+.tile { background: var(--soft); border-radius: 8px; padding: 12px 14px; border-top: 3px solid var(--line); }
+.tile .num { font-size: 28px; font-weight: 700; line-height: 1.1; }
+.tile .lbl { color: var(--muted); font-size: 12.5px; }
+.tile.bad { border-top-color: var(--bad); } .tile.ok { border-top-color: var(--ok); } .tile.warn { border-top-color: var(--warn); }
+.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; margin-top: 18px; }
+figure { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px 8px; }
+figcaption { font-weight: 600; font-size: 13px; margin-bottom: 4px; }
+svg.chart { width: 100%; height: auto; display: block; }
+.chart-label { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #3a4654; }
+.chart-value { font: 600 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #1d2733; }
+.chart-empty { font: 13px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #5b6776; }
+.chart-track { fill: #f0f2f5; }
+.badge { display: inline-block; min-width: 64px; text-align: center; padding: 1px 8px; border-radius: 4px; color: #fff; font-size: 11.5px; font-weight: 650; text-transform: uppercase; letter-spacing: .04em; }
+${(Object.keys(SEVERITY_COLORS) as Severity[]).map((s) => `.sev-${s} { background: ${SEVERITY_COLORS[s]}; }`).join('\n')}
+${(Object.keys(SEVERITY_COLORS) as Severity[]).map((s) => `.rule.rule-${s} { border-left-color: ${SEVERITY_COLORS[s]}; }`).join('\n')}
+.rule { border: 1px solid var(--line); border-left: 5px solid var(--line); border-radius: 8px; padding: 14px 18px; margin: 14px 0 0; break-inside: avoid-page; }
+.rule h3 { margin: 0; font-size: 15.5px; display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
+.rule h3 code { font-size: 13px; color: var(--muted); font-weight: 500; }
+.rule .facts { color: var(--muted); font-size: 12.5px; margin: 4px 0 8px; }
+.rule .facts span + span::before { content: "·"; margin: 0 7px; color: #a3adb9; }
+.rule p.desc { margin: 6px 0 10px; white-space: pre-line; }
+table { width: 100%; border-collapse: collapse; font-size: 13px; }
+th { text-align: left; font-size: 11.5px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); border-bottom: 2px solid var(--line); padding: 6px 8px; }
+td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align: top; overflow-wrap: anywhere; }
+td.n { width: 32px; color: var(--muted); text-align: right; }
+td.target code { word-break: break-all; }
+tr:last-child td { border-bottom: 0; }
+.fix { margin-top: 10px; }
+.fix h4 { margin: 0 0 4px; font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
+.fix p.note { margin: 0 0 6px; white-space: pre-line; }
+pre { margin: 0; background: #0f1a2b; color: #e6edf7; border-radius: 6px; padding: 10px 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
+pre .ctl { background: #5c2a2a; color: #ffd6d6; }
+.ctl { background: #fde2e1; color: #8a1c15; border-radius: 3px; padding: 0 2px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+.refs { margin: 8px 0 0; font-size: 12.5px; color: var(--muted); }
+.refs a { overflow-wrap: anywhere; }
+.muted { color: var(--muted); }
+.empty { color: var(--muted); margin: 0; }
+footer { color: var(--muted); font-size: 12px; margin-top: 22px; text-align: center; }
+@media (max-width: 760px) { .tiles { grid-template-columns: repeat(2, 1fr); } .charts { grid-template-columns: 1fr; } }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { background: #fff; font-size: 11pt; }
+  .page { max-width: none; padding: 0; }
+  .masthead { background: #fff; color: #000; border: 2px solid #16233b; }
+  .masthead .brand, .meta dt { color: #444; }
+  section.card { border: 0; padding: 0; margin-top: 16pt; }
+  .charts { grid-template-columns: 1fr 1fr; }
+  .rule, figure, .tile, tr { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  thead { display: table-header-group; }
+  pre { background: #f4f6f9; color: #000; border: 1px solid #ccd3db; }
+  pre .ctl { background: #fde2e1; color: #8a1c15; }
+  .badge, .verdict, svg, .tile, .ctl { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .refs a[href]::after { content: " (" attr(href) ")"; }
+  footer { position: static; }
+}
+`;
+
+function metaItem(label: string, valueHtml: string): string {
+  return `<div><dt>${html(label)}</dt><dd>${valueHtml}</dd></div>`;
+}
+
+function ruleArticle(rule: RuleResult, index: number): string {
+  const parts: string[] = [];
+  parts.push(`<article class="rule rule-${rule.severity}" id="${anchorId('rule', index)}">`);
+  parts.push(`<h3>${severityBadge(rule.severity)} <span>${text(rule.title)}</span> <code>${text(rule.ruleId)}</code></h3>`);
+  const facts = [
+    `pack <b>${text(rule.pack)}</b>`,
+    `check <b>${text(rule.kind)}</b>`,
+    `${plural(rule.findings.length, 'finding')}`,
+    `reboot clears: ${html(rebootClearsText(rule.rebootClears))}`,
+    `defined in <span class="mono">${hostText(rule.source.file)}:${rule.source.line}</span>`,
+  ];
+  parts.push(`<div class="facts">${facts.map((f) => `<span>${f}</span>`).join('')}</div>`);
+  if (rule.description.trim().length > 0) parts.push(`<p class="desc">${hostText(rule.description.trim(), true)}</p>`);
+  parts.push('<table class="findings"><thead><tr><th>#</th><th>Target</th><th>Evidence</th><th>Reboot clears</th></tr></thead><tbody>');
+  rule.findings.forEach((f, i) => {
+    parts.push(
+      `<tr><td class="n">${i + 1}</td><td class="target"><code>${hostText(f.target)}</code></td><td>${hostText(f.evidence)}</td><td>${html(rebootClearsText(f.rebootClears))}</td></tr>`,
+    );
+  });
+  parts.push('</tbody></table>');
+  if (rule.reason) parts.push(`<p class="muted">Only partly checked: ${hostText(rule.reason)}</p>`);
+  const commands = [...new Set(rule.findings.flatMap((f) => f.fix))];
+  if (commands.length > 0 || rule.fixNote) {
+    parts.push('<div class="fix"><h4>Fix (review before running; not run by kube-residue)</h4>');
+    if (rule.fixNote) parts.push(`<p class="note">${hostText(rule.fixNote, true)}</p>`);
+    if (commands.length > 0) parts.push(`<pre><code>${commands.map((c) => hostText(c, true)).join('\n')}</code></pre>`);
+    parts.push('</div>');
+  }
+  if (rule.references.length > 0) {
+    const links = rule.references.map((r) => {
+      const href = safeHref(r);
+      return href ? `<a href="${html(href)}" rel="noreferrer noopener">${html(href)}</a>` : `<span class="mono">${hostText(r)}</span>`;
+    });
+    parts.push(`<p class="refs">References: ${links.join(' · ')}</p>`);
+  }
+  parts.push('</article>');
+  return parts.join('\n');
+}
+
+export function renderHtml(result: ScanResult): string {
+  const s = result.summary;
+  const host = result.host;
+  const found = foundRules(result);
+  const unchecked = uncheckedRules(result);
+  const clean = result.results.filter((r) => r.status === 'clean');
+  const partial = result.results.filter((r) => r.status !== 'unchecked' && r.reason);
+  const problems = configurationProblems(result);
+  const duration = durationText(durationSeconds(result.startedAt, result.finishedAt));
+  const verdict = verdictText(result.verdict);
+
+  const out: string[] = [];
+  out.push('<!DOCTYPE html>');
+  out.push('<html lang="en">');
+  out.push('<head>');
+  out.push('<meta charset="utf-8">');
+  out.push(
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`,
+  );
+  out.push('<meta name="viewport" content="width=device-width, initial-scale=1">');
+  out.push(`<meta name="generator" content="kube-residue ${html(oneLine(result.tool.version))}">`);
+  out.push(`<title>kube-residue report: ${text(host.hostname)}, ${html(utcText(result.startedAt))}</title>`);
+  out.push(`<style>${CSS}</style>`);
+  out.push('</head>');
+  out.push('<body>');
+  out.push('<div class="page">');
+
+  // Header: who, what, when.
+  out.push('<header class="masthead">');
+  out.push('<div class="brand">kube-residue · Kubernetes node residue audit</div>');
+  out.push(`<h1>${hostText(host.hostname)}</h1>`);
+  out.push(`<span class="verdict verdict-${result.verdict}" id="verdict">${html(verdict)}</span>`);
+  const meta = [
+    metaItem('Operating system', hostText(host.os)),
+    metaItem('Kernel / architecture', `${hostText(host.kernel)} / ${hostText(host.arch)}`),
+    metaItem('Scanned root', `<span class="mono">${hostText(host.root)}</span>`),
+    ...(host.machineId ? [metaItem('Machine ID', `<span class="mono">${hostText(host.machineId)}</span>`)] : []),
+    metaItem('Scan started', html(utcText(result.startedAt))),
+    metaItem('Scan finished', `${html(utcText(result.finishedAt))} (${html(duration)})`),
+    metaItem('Profile / fail on', `${text(result.selection.profile)} / ${text(result.selection.failOn)}`),
+    metaItem('kube-residue', `${text(result.tool.version)}, rules ${text(result.tool.rulesVersion)}`),
+    metaItem(
+      'Rule files',
+      result.ruleFiles.length > 0
+        ? result.ruleFiles.map((f) => `<span class="mono">${hostText(f.file)}</span> (${plural(f.rules, 'rule')}${f.builtin ? '' : ', user'})`).join(', ')
+        : 'none listed',
+    ),
+  ];
+  if (result.selection.tags.length > 0) meta.push(metaItem('Tags selected', text(result.selection.tags.join(', '))));
+  if (result.selection.rules.length > 0) meta.push(metaItem('Rules selected', text(result.selection.rules.join(', '))));
+  if (result.selection.skip.length > 0) meta.push(metaItem('Rules skipped', text(result.selection.skip.join(', '))));
+  out.push(`<dl class="meta">${meta.join('')}</dl>`);
+  out.push('</header>');
+
+  // Summary: numbers and charts.
+  out.push('<section class="card" id="summary">');
+  out.push('<h2>Summary</h2>');
+  out.push('<div class="tiles">');
+  const tile = (id: string, num: number, label: string, cls: string): string =>
+    `<div class="tile ${cls}" id="${id}"><div class="num">${num}</div><div class="lbl">${html(label)}</div></div>`;
+  out.push(tile('sum-findings', s.findings, s.findings === 1 ? 'finding' : 'findings', s.findings > 0 ? 'bad' : 'ok'));
+  out.push(tile('sum-found', s.found, 'rules with residue', s.found > 0 ? 'bad' : 'ok'));
+  out.push(tile('sum-clean', s.clean, 'rules clean', 'ok'));
+  out.push(tile('sum-unchecked', s.unchecked, 'rules unchecked', s.unchecked > 0 ? 'warn' : ''));
+  out.push(tile('sum-rules', s.rules, 'rules run', ''));
+  out.push('</div>');
+  out.push('<div class="charts">');
+  const sevBars = severityCounts(result).map((c) => ({ label: c.severity, value: c.count, color: SEVERITY_COLORS[c.severity] }));
+  out.push(`<figure><figcaption>Findings by severity</figcaption>${barChart('Findings by severity', sevBars, 70, 'No findings')}</figure>`);
+  const kindBars = kindCounts(result).map((c) => ({ label: oneLine(c.kind), value: c.count, color: '#3b5b92' }));
+  out.push(`<figure><figcaption>Findings by check kind</figcaption>${barChart('Findings by check kind', kindBars, 100, 'No findings')}</figure>`);
+  out.push('</div>');
+  out.push('</section>');
+
+  // Findings grouped by rule.
+  out.push('<section class="card" id="findings">');
+  out.push(`<h2>Findings by rule <span class="count">(${plural(s.findings, 'finding')} from ${plural(found.length, 'rule')})</span></h2>`);
+  if (found.length === 0) out.push('<p class="empty">No residue found by any checked rule.</p>');
+  found.forEach((rule, i) => out.push(ruleArticle(rule, i)));
+  out.push('</section>');
+
+  // What could not be checked.
+  out.push('<section class="card" id="unchecked">');
+  out.push(`<h2>Unchecked rules <span class="count">(${unchecked.length})</span></h2>`);
+  if (unchecked.length === 0) {
+    out.push('<p class="empty">Every selected rule was checked.</p>');
+  } else {
+    out.push('<p class="muted">These rules could not look at this host, so the absence of findings from them proves nothing.</p>');
+    out.push('<table><thead><tr><th>Rule</th><th>Title</th><th>Severity</th><th>Reason</th></tr></thead><tbody>');
+    for (const rule of unchecked) {
+      out.push(
+        `<tr><td><code>${text(rule.ruleId)}</code></td><td>${text(rule.title)}</td><td>${severityBadge(rule.severity)}</td><td>${hostText(rule.reason ?? 'no reason given')}</td></tr>`,
+      );
+    }
+    out.push('</tbody></table>');
+  }
+  if (partial.length > 0) {
+    out.push('<h2 style="margin-top:18px">Partly checked rules</h2>');
+    out.push('<table><thead><tr><th>Rule</th><th>Title</th><th>What was not checked</th></tr></thead><tbody>');
+    for (const rule of partial) {
+      out.push(`<tr><td><code>${text(rule.ruleId)}</code></td><td>${text(rule.title)}</td><td>${hostText(rule.reason ?? '')}</td></tr>`);
+    }
+    out.push('</tbody></table>');
+  }
+  out.push('</section>');
+
+  if (problems.length > 0) {
+    out.push('<section class="card" id="rule-file-problems">');
+    out.push(`<h2>Rule file problems <span class="count">(${problems.length})</span></h2>`);
+    out.push('<table><thead><tr><th>File</th><th>Line</th><th>Problem</th></tr></thead><tbody>');
+    for (const p of problems) {
+      out.push(`<tr><td><code>${hostText(p.file)}</code></td><td>${p.line ?? ''}</td><td>${hostText(p.message)}</td></tr>`);
+    }
+    out.push('</tbody></table>');
+    out.push('</section>');
+  }
+
+  out.push('<section class="card" id="probes">');
+  out.push(`<h2>Probes <span class="count">(${result.probes.length})</span></h2>`);
+  if (result.probes.length === 0) {
+    out.push('<p class="empty">No probe runs recorded.</p>');
+  } else {
+    out.push('<table><thead><tr><th>Probe</th><th>Status</th><th>Time</th><th>Note</th></tr></thead><tbody>');
+    for (const p of result.probes) {
+      out.push(
+        `<tr><td><code>${hostText(p.probe)}</code></td><td>${p.ok ? 'ok' : '<b>failed</b>'}</td><td>${p.durationMs} ms</td><td>${hostText(p.note ?? '')}</td></tr>`,
+      );
+    }
+    out.push('</tbody></table>');
+  }
+  out.push('</section>');
+
+  out.push('<section class="card" id="clean">');
+  out.push(`<h2>Clean rules <span class="count">(${clean.length})</span></h2>`);
+  if (clean.length === 0) {
+    out.push('<p class="empty">No rule came back clean.</p>');
+  } else {
+    out.push('<table><thead><tr><th>Rule</th><th>Title</th><th>Severity</th><th>Pack</th><th>Check</th></tr></thead><tbody>');
+    for (const rule of clean) {
+      out.push(
+        `<tr><td><code>${text(rule.ruleId)}</code></td><td>${text(rule.title)}</td><td>${severityBadge(rule.severity)}</td><td>${text(rule.pack)}</td><td>${text(rule.kind)}</td></tr>`,
+      );
+    }
+    out.push('</tbody></table>');
+  }
+  out.push('</section>');
+
+  out.push(
+    `<footer>Generated by kube-residue ${text(result.tool.version)} (rules ${text(result.tool.rulesVersion)}) from the scan of ${hostText(host.hostname)} that started ${html(utcText(result.startedAt))}. ` +
+      'kube-residue only reads the host; the fix commands above were not run.</footer>',
+  );
+  out.push('</div>');
+  out.push('</body>');
+  out.push('</html>');
+  return `${out.join('\n')}\n`;
+}
+
+export const htmlReporter: Reporter = {
+  name: 'html',
+  description: 'a self-contained HTML audit report (inline CSS and SVG charts, printable)',
+  render(result: ScanResult): string {
+    return renderHtml(result);
+  },
+};

@@ -1,0 +1,75 @@
+// The terminal table: findings grouped by severity then rule, one row per finding with its target and the
+// first fix command, then the unchecked rules with their reasons, then one summary line with the verdict.
+import { styleText } from 'node:util';
+import Table from 'cli-table3';
+import type { RuleResult, ScanResult } from '../model/result.js';
+import { SEVERITIES, type Severity } from '../model/rule.js';
+import type { Reporter, RenderOptions } from './reporter.js';
+
+type Style = Parameters<typeof styleText>[0];
+const SEVERITY_STYLE: Record<Severity, Style> = { critical: ['bold', 'red'], high: 'red', medium: 'yellow', low: 'cyan', info: 'gray' };
+
+function paint(opts: RenderOptions, style: Style, text: string): string {
+  return opts.color ? styleText(style, text) : text;
+}
+
+/** Keeps table cells on one line: control characters (a newline in a file name) become visible escapes. */
+function oneLine(text: string, max: number): string {
+  const visible = text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
+}
+
+function verdictLine(result: ScanResult, opts: RenderOptions): string {
+  const s = result.summary;
+  const counts = `${s.rules} rules: ${s.found} found, ${s.clean} clean, ${s.unchecked} unchecked; ${s.findings} finding${s.findings === 1 ? '' : 's'}`;
+  const bySev = SEVERITIES.filter((sev) => s.bySeverity[sev] > 0)
+    .map((sev) => `${s.bySeverity[sev]} ${sev}`)
+    .join(', ');
+  const verdict =
+    result.verdict === 'clean'
+      ? paint(opts, ['bold', 'green'], 'CLEAN')
+      : result.verdict === 'residue'
+        ? paint(opts, ['bold', 'red'], 'RESIDUE FOUND')
+        : paint(opts, ['bold', 'yellow'], 'NOT FULLY CHECKED');
+  return `${verdict} — ${counts}${bySev ? ` (${bySev})` : ''}; fail-on ${result.selection.failOn}, profile ${result.selection.profile}`;
+}
+
+function byRuleSeverity(a: RuleResult, b: RuleResult): number {
+  const d = SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity);
+  return d !== 0 ? d : a.ruleId < b.ruleId ? -1 : 1;
+}
+
+export const tableReporter: Reporter = {
+  name: 'table',
+  description: 'a table for people (default on a terminal)',
+  render(result, opts) {
+    const width = Math.max(100, Math.min(process.stdout.columns || 140, 200));
+    const out: string[] = [`kube-residue ${result.tool.version} — ${result.host.hostname} (${result.host.os}, kernel ${result.host.kernel})${result.host.root === '/' ? '' : `, root ${result.host.root}`}`];
+    const found = result.results.filter((r) => r.status === 'found').sort(byRuleSeverity);
+    if (found.length > 0) {
+      const targetW = Math.floor(width * 0.34);
+      const fixW = Math.floor(width * 0.3);
+      const table = new Table({
+        head: ['Severity', 'Rule', 'Target', 'Fix (first step)'],
+        colWidths: [10, Math.floor(width * 0.22), targetW, fixW],
+        wordWrap: false,
+        style: { head: opts.color ? ['bold'] : [], border: opts.color ? ['gray'] : [] },
+      });
+      for (const r of found) {
+        for (const f of r.findings) {
+          table.push([paint(opts, SEVERITY_STYLE[r.severity], r.severity), oneLine(r.ruleId, 60), oneLine(f.target, targetW - 2), oneLine(f.fix[0] ?? (r.rebootClears === true ? 'reboot' : '-'), fixW - 2)]);
+        }
+      }
+      out.push(table.toString());
+    }
+    const unchecked = result.results.filter((r) => r.status === 'unchecked');
+    if (unchecked.length > 0) {
+      out.push(paint(opts, ['bold', 'yellow'], `Unchecked (${unchecked.length}):`));
+      for (const r of unchecked) out.push(`  ${r.ruleId}: ${oneLine(r.reason ?? 'no reason given', width - r.ruleId.length - 6)}`);
+    }
+    const notes = [...new Set(result.results.filter((r) => r.status !== 'unchecked' && r.reason).map((r) => r.reason as string))];
+    for (const n of notes) out.push(paint(opts, 'gray', `note: ${n}`));
+    out.push(verdictLine(result, opts));
+    return `${out.join('\n')}\n`;
+  },
+};
