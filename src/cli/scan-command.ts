@@ -34,11 +34,7 @@ export function colorWanted(stream: NodeJS.WriteStream): boolean {
 }
 
 export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
-  const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
-  const { selected, errors } = selectRules(ruleSet.rules, { profile: opts.profile, tags: opts.tag, rules: opts.rule, skip: opts.skip, cluster: opts.cluster });
-  if (errors.length > 0) throw new UsageError(errors.join('\n'));
-
-  // Outputs: --format (to --output or stdout) plus every --report. Checked before the scan so a typo costs nothing.
+  // Outputs: --format (to --output or stdout) plus every --report. Checked first, so a typo costs nothing.
   const stdoutFormat = opts.format ?? (process.stdout.isTTY ? 'table' : 'json');
   const outputs: Array<{ format: string; file?: string }> = [];
   if (!opts.quiet || opts.output) outputs.push({ format: stdoutFormat, file: opts.output });
@@ -46,6 +42,10 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
   for (const o of outputs) {
     if (!reporterNames().includes(o.format)) throw new UsageError(`unknown format "${o.format}" (known: ${reporterNames().join(', ')})`);
   }
+
+  const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
+  const { selected, errors } = selectRules(ruleSet.rules, { profile: opts.profile, tags: opts.tag, rules: opts.rule, skip: opts.skip, cluster: opts.cluster });
+  if (errors.length > 0) throw new UsageError(errors.join('\n'));
 
   const result: ScanResult = await runScan({
     rules: selected,

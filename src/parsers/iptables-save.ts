@@ -213,10 +213,12 @@ export function parseIptablesSave(text: string): IptablesSaveDump {
       case 45 /* - */: {
         if (!current || !text.startsWith('-A', start)) break;
         const afterA = start + 2;
+        if (afterA >= end) break;
         const c = text.charCodeAt(afterA);
         if (c !== CH_SPACE && c !== CH_TAB) break;
         let chainStart = afterA + 1;
         while (chainStart < end && (text.charCodeAt(chainStart) === CH_SPACE || text.charCodeAt(chainStart) === CH_TAB)) chainStart++;
+        if (chainStart >= end) break;
         let chainEnd = text.indexOf(' ', chainStart);
         if (chainEnd === -1 || chainEnd > end) chainEnd = end;
         if (chainEnd === chainStart) break;

@@ -7,6 +7,7 @@ import type { RuleResult, ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
 import { html, multiLine, oneLine } from './escape.js';
 import {
+  bySeverity,
   configurationProblems,
   durationSeconds,
   durationText,
@@ -223,7 +224,7 @@ function ruleArticle(rule: RuleResult, index: number): string {
 export function renderHtml(result: ScanResult): string {
   const s = result.summary;
   const host = result.host;
-  const found = foundRules(result);
+  const found = bySeverity(foundRules(result));
   const unchecked = uncheckedRules(result);
   const clean = result.results.filter((r) => r.status === 'clean');
   const partial = result.results.filter((r) => r.status !== 'unchecked' && r.reason);

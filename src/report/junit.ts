@@ -33,9 +33,8 @@ function failureBody(rule: RuleResult, hostname: string): string {
     lines.push(`   reboot clears: ${rebootClearsText(finding.rebootClears)}`);
     if (finding.fix.length > 0) {
       lines.push('   fix:');
-      for (const command of finding.fix) {
-        for (const part of multiLine(command).split('\n')) lines.push(`     ${part}`);
-      }
+      // One line per command: a newline inside a quoted value is shown as `\n` so the list stays readable.
+      for (const command of finding.fix) lines.push(`     ${oneLine(command)}`);
     }
   });
   if (rule.fixNote) {

@@ -8,6 +8,7 @@ import type { RuleResult, ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine } from './escape.js';
 import {
+  bySeverity,
   configurationProblems,
   durationSeconds,
   durationText,
@@ -44,7 +45,7 @@ export function renderMarkdown(result: ScanResult): string {
   const s = result.summary;
   const host = result.host;
   const out: string[] = [];
-  const found = foundRules(result);
+  const found = bySeverity(foundRules(result));
   const unchecked = uncheckedRules(result);
 
   out.push(`## ${VERDICT_ICON[result.verdict]} kube-residue: ${mdText(verdictText(result.verdict))}`);

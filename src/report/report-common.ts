@@ -82,6 +82,14 @@ export function foundRules(result: ScanResult): RuleResult[] {
   return result.results.filter((r) => r.status === 'found');
 }
 
+/** Most severe first; rules of equal severity keep the engine's order. */
+export function bySeverity(rules: RuleResult[]): RuleResult[] {
+  return rules
+    .map((rule, index) => ({ rule, index }))
+    .sort((a, b) => SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity] || a.index - b.index)
+    .map((x) => x.rule);
+}
+
 export function uncheckedRules(result: ScanResult): RuleResult[] {
   return result.results.filter((r) => r.status === 'unchecked');
 }
@@ -104,7 +112,7 @@ export function verdictText(verdict: Verdict): string {
     case 'residue':
       return 'Residue found';
     default:
-      return 'Not fully checked: no residue found, but some rules could not be checked';
+      return 'Incomplete: no residue found, but some rules could not be checked';
   }
 }
 

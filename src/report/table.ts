@@ -53,6 +53,8 @@ export const tableReporter: Reporter = {
         head: ['Severity', 'Rule', 'Target', 'Fix (first step)'],
         colWidths: [10, Math.floor(width * 0.22), targetW, fixW],
         wordWrap: false,
+        // No rule between rows: a dirty node has hundreds of findings.
+        chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
         style: { head: opts.color ? ['bold'] : [], border: opts.color ? ['gray'] : [] },
       });
       for (const r of found) {

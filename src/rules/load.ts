@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, isNode, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type Node } from 'yaml';
 import ruleFileSchema from '../schema/rule.schema.json' with { type: 'json' };
 import type { Check, Rule, RuleFile } from '../model/rule.js';
 import { FIX_VARS } from '../model/fix-vars.js';
@@ -28,7 +28,12 @@ export function formatProblem(p: RuleProblem): string {
   const where = p.line ? `${p.file}:${p.line}` : p.file;
   const rule = p.ruleId ? ` rule ${p.ruleId}` : '';
   const field = p.field ? ` field ${p.field}` : '';
-  return `${where}:${rule}${field}: ${p.message}`;
+  return `${where}:${rule}${field}${rule || field ? ':' : ''} ${p.message}`;
+}
+
+/** `['check', 'paths', 0]` → `check.paths[0]`. */
+function fieldName(segs: ReadonlyArray<string | number>): string {
+  return segs.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '');
 }
 
 let validator: ValidateFunction | undefined;
@@ -98,7 +103,7 @@ export function parseRuleText(text: string, file: string, builtin: boolean): { r
       file,
       line: lineAt(nodeAt(doc, ['rules', i, ...p.path])?.range?.[0]) ?? line,
       ruleId: r.id,
-      field: p.path.join('.'),
+      field: fieldName(p.path),
       message: p.message,
     }));
     problems.push(...semantic);
@@ -120,12 +125,15 @@ function friendlyErrors(errors: ErrorObject[], doc: Document, file: string, line
     // `if` only reports that a `then` branch failed; the branch's own errors say what is wrong.
     if (e.keyword === 'if') continue;
     const segs = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-    let field = segs.filter((s) => typeof s === 'string').join('.');
+    const ruleIndex = segs[0] === 'rules' && typeof segs[1] === 'number' ? segs[1] : undefined;
+    let field = fieldName(ruleIndex === undefined ? segs : segs.slice(2));
     let message = e.message ?? 'is invalid';
+    let offset = nodeAt(doc, segs)?.range?.[0] ?? nodeAt(doc, segs.slice(0, -1))?.range?.[0];
     if (e.keyword === 'additionalProperties') {
       const extra = String((e.params as { additionalProperty: string }).additionalProperty);
       field = field ? `${field}.${extra}` : extra;
       message = `unknown field "${extra}"`;
+      offset = keyOffset(doc, segs, extra) ?? offset;
     } else if (e.keyword === 'required') {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
       field = field ? `${field}.${missing}` : missing;
@@ -135,16 +143,22 @@ function friendlyErrors(errors: ErrorObject[], doc: Document, file: string, line
     } else if (e.keyword === 'minProperties') {
       message = 'needs at least one matching field besides "kind"';
     }
-    const ruleIndex = segs[0] === 'rules' && typeof segs[1] === 'number' ? segs[1] : undefined;
     const ruleId = ruleIndex === undefined ? undefined : ruleIdAt(doc, ruleIndex);
-    if (ruleIndex !== undefined) field = field.replace(/^rules\.?/, '');
-    const line = lineAt(nodeAt(doc, segs)?.range?.[0]) ?? lineAt(nodeAt(doc, segs.slice(0, -1))?.range?.[0]);
+    const line = lineAt(offset);
     const key = `${line}|${field}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     problems.push({ file, line, ruleId, field: field || undefined, message });
   }
   return problems;
+}
+
+/** Where a key of a mapping starts: an unknown field is reported on its own line, not its parent's. */
+function keyOffset(doc: Document, mapPath: ReadonlyArray<string | number>, key: string): number | undefined {
+  const map: unknown = mapPath.length === 0 ? doc.contents : doc.getIn(mapPath, true);
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+  return pair && isNode(pair.key) ? pair.key.range?.[0] : undefined;
 }
 
 function ruleIdAt(doc: Document, index: number): string | undefined {
