@@ -8,6 +8,7 @@ import type { Reporter } from './reporter.js';
 import { html, multiLine, oneLine } from './escape.js';
 import {
   bySeverity,
+  partialReason,
   configurationProblems,
   durationSeconds,
   durationText,
@@ -16,6 +17,7 @@ import {
   plural,
   rebootClearsText,
   SEVERITY_COLORS,
+  SEVERITY_RANK,
   severityCounts,
   uncheckedRules,
   utcText,
@@ -114,6 +116,8 @@ a { color: var(--accent); }
 .verdict-unchecked { background: #fdf0d5; color: var(--warn); }
 .meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 10px 24px; margin: 18px 0 0; }
 .meta div { min-width: 0; }
+.meta div.wide { grid-column: 1 / -1; }
+.meta dd .mono { font-size: 12px; }
 .meta dt { font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: #aab8cf; }
 .meta dd { margin: 1px 0 0; font-size: 13.5px; overflow-wrap: anywhere; }
 section.card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px; margin-top: 18px; }
@@ -124,7 +128,8 @@ h2 .count { color: var(--muted); font-weight: 500; }
 .tile .num { font-size: 28px; font-weight: 700; line-height: 1.1; }
 .tile .lbl { color: var(--muted); font-size: 12.5px; }
 .tile.bad { border-top-color: var(--bad); } .tile.ok { border-top-color: var(--ok); } .tile.warn { border-top-color: var(--warn); }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; margin-top: 18px; }
+.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; margin-top: 18px; align-items: start; }
+.chart-note { color: var(--muted); font-size: 12.5px; margin: 6px 0 4px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px 8px; }
 figcaption { font-weight: 600; font-size: 13px; margin-bottom: 4px; }
 svg.chart { width: 100%; height: auto; display: block; }
@@ -146,6 +151,10 @@ th { text-align: left; font-size: 11.5px; text-transform: uppercase; letter-spac
 td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align: top; overflow-wrap: anywhere; }
 td.n { width: 32px; color: var(--muted); text-align: right; }
 td.target code { word-break: break-all; }
+col.c-n { width: 40px; } col.c-target { width: 44%; } col.c-evidence { width: 38%; } col.c-reboot { width: 18%; }
+.overview { margin-top: 18px; }
+.overview td.num { text-align: right; width: 80px; }
+.status-ok { color: var(--ok); font-weight: 600; } .status-failed { color: var(--bad); font-weight: 700; }
 tr:last-child td { border-bottom: 0; }
 .fix { margin-top: 10px; }
 .fix h4 { margin: 0 0 4px; font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
@@ -173,13 +182,16 @@ footer { color: var(--muted); font-size: 12px; margin-top: 22px; text-align: cen
   pre { background: #f4f6f9; color: #000; border: 1px solid #ccd3db; }
   pre .ctl { background: #fde2e1; color: #8a1c15; }
   .badge, .verdict, svg, .tile, .ctl { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .refs a[href]::after { content: " (" attr(href) ")"; }
   footer { position: static; }
 }
 `;
 
-function metaItem(label: string, valueHtml: string): string {
-  return `<div><dt>${html(label)}</dt><dd>${valueHtml}</dd></div>`;
+function metaItem(label: string, valueHtml: string, wide = false): string {
+  return `<div${wide ? ' class="wide"' : ''}><dt>${html(label)}</dt><dd>${valueHtml}</dd></div>`;
+}
+
+function shortReboot(value: RuleResult['rebootClears']): string {
+  return value === 'recreated-if-enabled' ? 'yes, recreated if enabled' : rebootClearsText(value);
 }
 
 function ruleArticle(rule: RuleResult, index: number): string {
@@ -195,14 +207,17 @@ function ruleArticle(rule: RuleResult, index: number): string {
   ];
   parts.push(`<div class="facts">${facts.map((f) => `<span>${f}</span>`).join('')}</div>`);
   if (rule.description.trim().length > 0) parts.push(`<p class="desc">${hostText(rule.description.trim(), true)}</p>`);
-  parts.push('<table class="findings"><thead><tr><th>#</th><th>Target</th><th>Evidence</th><th>Reboot clears</th></tr></thead><tbody>');
+  parts.push(
+    '<table class="findings"><colgroup><col class="c-n"><col class="c-target"><col class="c-evidence"><col class="c-reboot"></colgroup>' +
+      '<thead><tr><th>#</th><th>Target</th><th>Evidence</th><th>Reboot clears</th></tr></thead><tbody>',
+  );
   rule.findings.forEach((f, i) => {
     parts.push(
-      `<tr><td class="n">${i + 1}</td><td class="target"><code>${hostText(f.target)}</code></td><td>${hostText(f.evidence)}</td><td>${html(rebootClearsText(f.rebootClears))}</td></tr>`,
+      `<tr><td class="n">${i + 1}</td><td class="target"><code>${hostText(f.target)}</code></td><td>${hostText(f.evidence)}</td><td>${html(shortReboot(f.rebootClears))}</td></tr>`,
     );
   });
   parts.push('</tbody></table>');
-  if (rule.reason) parts.push(`<p class="muted">Only partly checked: ${hostText(rule.reason)}</p>`);
+  if (rule.reason) parts.push(`<p class="muted">Only partly checked: ${hostText(partialReason(rule))}</p>`);
   const commands = [...new Set(rule.findings.flatMap((f) => f.fix))];
   if (commands.length > 0 || rule.fixNote) {
     parts.push('<div class="fix"><h4>Fix (review before running; not run by kube-residue)</h4>');
@@ -230,7 +245,7 @@ export function renderHtml(result: ScanResult): string {
   const partial = result.results.filter((r) => r.status !== 'unchecked' && r.reason);
   const problems = configurationProblems(result);
   const duration = durationText(durationSeconds(result.startedAt, result.finishedAt));
-  const verdict = verdictText(result.verdict);
+  const verdict = verdictText(result);
 
   const out: string[] = [];
   out.push('<!DOCTYPE html>');
@@ -267,6 +282,7 @@ export function renderHtml(result: ScanResult): string {
       result.ruleFiles.length > 0
         ? result.ruleFiles.map((f) => `<span class="mono">${hostText(f.file)}</span> (${plural(f.rules, 'rule')}${f.builtin ? '' : ', user'})`).join(', ')
         : 'none listed',
+      true,
     ),
   ];
   if (result.selection.tags.length > 0) meta.push(metaItem('Tags selected', text(result.selection.tags.join(', '))));
@@ -289,10 +305,25 @@ export function renderHtml(result: ScanResult): string {
   out.push('</div>');
   out.push('<div class="charts">');
   const sevBars = severityCounts(result).map((c) => ({ label: c.severity, value: c.count, color: SEVERITY_COLORS[c.severity] }));
-  out.push(`<figure><figcaption>Findings by severity</figcaption>${barChart('Findings by severity', sevBars, 70, 'No findings')}</figure>`);
+  const failRank = SEVERITY_RANK[result.selection.failOn] ?? 0;
+  const atOrAbove = severityCounts(result)
+    .filter((c) => SEVERITY_RANK[c.severity] <= failRank)
+    .reduce((n, c) => n + c.count, 0);
+  const sevNote = `<p class="chart-note">${plural(atOrAbove, 'finding')} at or above the fail-on severity (${html(result.selection.failOn)}).</p>`;
+  out.push(`<figure><figcaption>Findings by severity</figcaption>${barChart('Findings by severity', sevBars, 70, 'No findings')}${sevNote}</figure>`);
   const kindBars = kindCounts(result).map((c) => ({ label: oneLine(c.kind), value: c.count, color: '#3b5b92' }));
   out.push(`<figure><figcaption>Findings by check kind</figcaption>${barChart('Findings by check kind', kindBars, 100, 'No findings')}</figure>`);
   out.push('</div>');
+  if (found.length > 0) {
+    out.push('<table class="overview"><thead><tr><th>Severity</th><th>Rule with residue</th><th>Pack</th><th>Check</th><th>Findings</th></tr></thead><tbody>');
+    found.forEach((rule, i) => {
+      out.push(
+        `<tr><td>${severityBadge(rule.severity)}</td><td><a href="#${anchorId('rule', i)}">${text(rule.title)}</a> <code class="muted">${text(rule.ruleId)}</code></td>` +
+          `<td>${text(rule.pack)}</td><td>${text(rule.kind)}</td><td class="num">${rule.findings.length}</td></tr>`,
+      );
+    });
+    out.push('</tbody></table>');
+  }
   out.push('</section>');
 
   // Findings grouped by rule.
@@ -321,7 +352,7 @@ export function renderHtml(result: ScanResult): string {
     out.push('<h2 style="margin-top:18px">Partly checked rules</h2>');
     out.push('<table><thead><tr><th>Rule</th><th>Title</th><th>What was not checked</th></tr></thead><tbody>');
     for (const rule of partial) {
-      out.push(`<tr><td><code>${text(rule.ruleId)}</code></td><td>${text(rule.title)}</td><td>${hostText(rule.reason ?? '')}</td></tr>`);
+      out.push(`<tr><td><code>${text(rule.ruleId)}</code></td><td>${text(rule.title)}</td><td>${hostText(partialReason(rule))}</td></tr>`);
     }
     out.push('</tbody></table>');
   }
@@ -346,7 +377,7 @@ export function renderHtml(result: ScanResult): string {
     out.push('<table><thead><tr><th>Probe</th><th>Status</th><th>Time</th><th>Note</th></tr></thead><tbody>');
     for (const p of result.probes) {
       out.push(
-        `<tr><td><code>${hostText(p.probe)}</code></td><td>${p.ok ? 'ok' : '<b>failed</b>'}</td><td>${p.durationMs} ms</td><td>${hostText(p.note ?? '')}</td></tr>`,
+        `<tr><td><code>${hostText(p.probe)}</code></td><td>${p.ok ? '<span class="status-ok">ok</span>' : '<span class="status-failed">failed</span>'}</td><td>${p.durationMs} ms</td><td>${hostText(p.note ?? '')}</td></tr>`,
       );
     }
     out.push('</tbody></table>');

@@ -4,7 +4,7 @@
 import type { RuleResult, ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
 import { multiLine, oneLine, xmlAttr, xmlText } from './escape.js';
-import { configurationProblems, durationSeconds, plural, rebootClearsText, sourceText } from './report-common.js';
+import { configurationProblems, durationSeconds, partialReason, plural, rebootClearsText, sourceText } from './report-common.js';
 
 /** The Ant JUnit schema's timestamp: `YYYY-MM-DDTHH:MM:SS`, no zone (it is UTC; the zone is in the properties). */
 function junitTimestamp(iso: string): string {
@@ -43,7 +43,7 @@ function failureBody(rule: RuleResult, hostname: string): string {
   }
   if (rule.reason) {
     lines.push('');
-    lines.push(`Only partly checked: ${oneLine(rule.reason)}`);
+    lines.push(`Only partly checked: ${oneLine(partialReason(rule))}`);
   }
   if (rule.references.length > 0) {
     lines.push('');

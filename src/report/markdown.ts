@@ -9,6 +9,7 @@ import type { Reporter } from './reporter.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine } from './escape.js';
 import {
   bySeverity,
+  partialReason,
   configurationProblems,
   durationSeconds,
   durationText,
@@ -48,14 +49,16 @@ export function renderMarkdown(result: ScanResult): string {
   const found = bySeverity(foundRules(result));
   const unchecked = uncheckedRules(result);
 
-  out.push(`## ${VERDICT_ICON[result.verdict]} kube-residue: ${mdText(verdictText(result.verdict))}`);
+  out.push(`## ${VERDICT_ICON[result.verdict]} kube-residue: ${mdText(verdictText(result))}`);
   out.push('');
-  const headline =
-    result.verdict === 'residue'
-      ? `**${plural(s.findings, 'leftover')}** from ${plural(s.found, 'rule')} on ${mdCode(oneLine(host.hostname))}`
-      : result.verdict === 'clean'
-        ? `**No residue** on ${mdCode(oneLine(host.hostname))}: all ${plural(s.clean, 'checked rule')} are clean`
-        : `**No residue found** on ${mdCode(oneLine(host.hostname))}, but ${plural(s.unchecked, 'rule')} could not be checked`;
+  const hostCode = mdCode(oneLine(host.hostname));
+  const leftovers = `**${plural(s.findings, 'leftover')}** from ${plural(s.found, 'rule')} on ${hostCode}`;
+  let headline: string;
+  if (result.verdict === 'residue') headline = leftovers;
+  else if (s.findings > 0) headline = `${leftovers}, all below the fail-on severity`;
+  else if (result.verdict === 'clean') headline = `**No residue** on ${hostCode}: all ${plural(s.clean, 'checked rule')} are clean`;
+  else headline = `**No residue found** on ${hostCode}`;
+  if (s.unchecked > 0) headline += `; ${plural(s.unchecked, 'rule')} could not be checked`;
   out.push(`${headline} · profile ${mdCode(result.selection.profile)} · fail on ${mdCode(result.selection.failOn)}`);
   out.push('');
 
@@ -111,7 +114,7 @@ export function renderMarkdown(result: ScanResult): string {
     out.push('');
     out.push('### Partly checked rules');
     out.push('');
-    for (const rule of partial) out.push(`- ${mdCode(oneLine(rule.ruleId))} ${cell(rule.title)}: ${cell(rule.reason ?? '')}`);
+    for (const rule of partial) out.push(`- ${mdCode(oneLine(rule.ruleId))} ${cell(rule.title)}: ${cell(partialReason(rule))}`);
   }
 
   const withFixes = found.filter((r) => r.findings.some((f) => f.fix.length > 0) || r.fixNote);

@@ -3,7 +3,7 @@
 import type { RebootClears, Severity } from '../model/rule.js';
 import { CHECK_KINDS, SEVERITIES } from '../model/rule.js';
 import type { CheckKind } from '../model/rule.js';
-import type { RuleResult, ScanResult, Verdict } from '../model/result.js';
+import type { RuleResult, ScanResult } from '../model/result.js';
 
 /** A problem found in a rule file while loading it (not yet part of ScanResult; read defensively). */
 export interface ConfigurationProblem {
@@ -99,20 +99,32 @@ export function partlyCheckedRules(result: ScanResult): RuleResult[] {
   return result.results.filter((r) => r.status !== 'unchecked' && typeof r.reason === 'string' && r.reason.length > 0);
 }
 
+/** What a found (or clean) rule could not check, without the engine's own "partly unchecked:" prefix. */
+export function partialReason(rule: RuleResult): string {
+  return (rule.reason ?? '').replace(/^partly unchecked:\s*/i, '');
+}
+
 export function rebootClearsText(value: RebootClears): string {
   if (value === true) return 'yes';
   if (value === false) return 'no';
   return 'yes, but recreated at boot while its unit or config is still enabled';
 }
 
-export function verdictText(verdict: Verdict): string {
-  switch (verdict) {
-    case 'clean':
-      return 'Clean: no residue found';
+/**
+ * The verdict as a short label. The engine's verdict weighs findings against `--fail-on`, so a `clean` or
+ * `unchecked` verdict can still come with findings below that severity; the label says so instead of "no residue".
+ */
+export function verdictText(result: ScanResult): string {
+  const below = result.summary.findings > 0;
+  switch (result.verdict) {
     case 'residue':
       return 'Residue found';
+    case 'clean':
+      return below ? `Passed: only residue below the fail-on severity (${result.selection.failOn})` : 'Clean: no residue found';
     default:
-      return 'Incomplete: no residue found, but some rules could not be checked';
+      return below
+        ? `Incomplete: some rules could not be checked; only residue below the fail-on severity (${result.selection.failOn})`
+        : 'Incomplete: no residue found, but some rules could not be checked';
   }
 }
 

@@ -22,6 +22,7 @@ import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine, uriPath } fro
 import {
   configurationProblems,
   isoUtc,
+  partialReason,
   probeNotes,
   rebootClearsText,
   SEVERITY_RANK,
@@ -301,7 +302,7 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
       );
     } else if (rule.reason) {
       execution.push(
-        notification('partial-check', 'note', `Rule ${rule.ruleId} (${oneLine(rule.title)}) was only partly checked: ${oneLine(rule.reason)}`, {
+        notification('partial-check', 'note', `Rule ${rule.ruleId} (${oneLine(rule.title)}) was only partly checked: ${oneLine(partialReason(rule))}`, {
           associatedRule: { id: rule.ruleId, index: indexOf.get(rule.ruleId) ?? index },
         }),
       );
