@@ -12,6 +12,29 @@ import { globMatcher, nameMatcher } from './check.js';
 export const FOREIGN_CHAIN =
   /^(DOCKER|ts-|ufw6?-|(INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING)_(direct|ZONES|ZONES_SOURCE|IN_ZONES|OUT_ZONES|IN_ZONES_SOURCE|OUT_ZONES_SOURCE)$|(IN|FWDI|FWDO|FWD|PRE|POST)_[A-Za-z0-9]+)/;
 
+interface RulesIndex {
+  count: Map<string, number>;
+  jumpsTo: Map<string, IptablesRule[]>;
+}
+
+const indexes = new WeakMap<readonly IptablesRule[], RulesIndex>();
+
+/** Rules per chain and jumps per target, built once per table and shared by every rule that reads it. */
+function rulesIndex(rules: readonly IptablesRule[]): RulesIndex {
+  let index = indexes.get(rules);
+  if (index) return index;
+  index = { count: new Map(), jumpsTo: new Map() };
+  for (const r of rules) {
+    index.count.set(r.chain, (index.count.get(r.chain) ?? 0) + 1);
+    if (!r.target) continue;
+    const list = index.jumpsTo.get(r.target);
+    if (list) list.push(r);
+    else index.jumpsTo.set(r.target, [r]);
+  }
+  indexes.set(rules, index);
+  return index;
+}
+
 function ruleText(r: IptablesRule): string {
   return r.words.join(' ');
 }
@@ -55,10 +78,11 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[]> = {
           }
           continue;
         }
+        const index = rulesIndex(t.rules);
         for (const c of t.chains) {
           if (c.builtin || FOREIGN_CHAIN.test(c.name) || (chainMatches && !chainMatches(c.name))) continue;
-          const own = t.rules.filter((r) => r.chain === c.name).length;
-          const jumps = t.rules.filter((r) => r.target === c.name).map((r) => [r.chain, ...r.words]);
+          const own = index.count.get(c.name) ?? 0;
+          const jumps = (index.jumpsTo.get(c.name) ?? []).map((r) => [r.chain, ...r.words]);
           findings.push({
             target: `${prefix}/${c.name}`,
             evidence: `chain with ${own} rule${own === 1 ? '' : 's'}, ${jumps.length} jump${jumps.length === 1 ? '' : 's'} into it`,

@@ -2,13 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import type { ProfileSelector, Severity } from '../model/rule.js';
 import type { ScanResult } from '../model/result.js';
-import { runScan } from '../engine/scan.js';
 import { exitCodeFor } from '../engine/exit-code.js';
 import { loadReporter, reporterNames } from '../report/index.js';
-import { selectRules } from '../rules/select.js';
-import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
-import { loadRuleSet } from './rule-set.js';
+import { scanWithOptions } from './scan-run.js';
 
 export interface ScanCommandOptions {
   rules: string[];
@@ -43,19 +40,7 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
     if (!reporterNames().includes(o.format)) throw new UsageError(`unknown format "${o.format}" (known: ${reporterNames().join(', ')})`);
   }
 
-  const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
-  const { selected, errors } = selectRules(ruleSet.rules, { profile: opts.profile, tags: opts.tag, rules: opts.rule, skip: opts.skip, cluster: opts.cluster });
-  if (errors.length > 0) throw new UsageError(errors.join('\n'));
-
-  const result: ScanResult = await runScan({
-    rules: selected,
-    root: opts.root,
-    timeoutMs: opts.timeout * 1000,
-    kubeconfig: opts.kubeconfig,
-    selection: { profile: opts.profile, failOn: opts.failOn, allowUnchecked: opts.allowUnchecked, tags: opts.tag, rules: opts.rule, skip: opts.skip },
-    ruleFiles: ruleSet.files,
-    tool: { name: 'kube-residue', version: toolVersion, rulesVersion: ruleSet.rulesVersion },
-  });
+  const result: ScanResult = await scanWithOptions(opts);
 
   for (const o of outputs) {
     const reporter = await loadReporter(o.format);

@@ -1,0 +1,69 @@
+// Text for the fix script: shell words and comments. Every value that came from the host (a path, a chain, a
+// unit) becomes exactly one inert word through shell-quote's quoting (quoteWord). Characters a reviewer cannot
+// see — line breaks, other control characters, bidirectional overrides, zero-width characters — are written
+// as a visible printf escape instead of being hidden inside quotes, so each command stays on one line and
+// reads as what it does.
+import { quoteWord } from '../engine/fix-template.js';
+
+/** Characters that are never placed raw into the script: C0/C1 controls, DEL, bidi controls, zero-width, separators. */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/u;
+const INVISIBLE_RUN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+/gu;
+
+export function hasInvisible(s: string): boolean {
+  return INVISIBLE.test(s);
+}
+
+/** POSIX printf octal escapes for the UTF-8 bytes of `s`. */
+function octalBytes(s: string): string {
+  return [...Buffer.from(s, 'utf8')].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+}
+
+/**
+ * One shell word for a value, safe in any POSIX shell. Visible text is quoted with shell-quote; invisible
+ * characters become `"$(printf '\ooo')"` (a newline, which command substitution would strip, becomes
+ * `"$kr_nl"`, a variable the script defines).
+ */
+export function shellWord(value: string): string {
+  if (value === '') return "''";
+  if (!hasInvisible(value)) return quoteWord(value);
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of value.matchAll(INVISIBLE_RUN)) {
+    const at = m.index ?? 0;
+    if (at > last) parts.push(quoteWord(value.slice(last, at)));
+    const run = m[0];
+    // Newlines one by one (a variable), the rest as printf escapes between them.
+    for (const piece of run.split(/(\n)/)) {
+      if (piece === '') continue;
+      parts.push(piece === '\n' ? '"$kr_nl"' : `"$(printf '${octalBytes(piece)}')"`);
+    }
+    last = at + run.length;
+  }
+  if (last < value.length) parts.push(quoteWord(value.slice(last)));
+  return parts.join('');
+}
+
+/** True when a rendered word list needs the script's `kr_nl` variable. */
+export function usesNewlineVar(words: readonly string[]): boolean {
+  return words.some((w) => w.includes('\n'));
+}
+
+/**
+ * Text that can go into a `#` comment or a message: one line, with backslashes, line breaks and every
+ * invisible character escaped (`\n`, `\t`, `\u202e`), so nothing a host supplied can end the comment or
+ * reorder what a reviewer sees.
+ */
+export function displayText(s: string): string {
+  return s.replace(/[\\\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu, (c) => {
+    if (c === '\\') return '\\\\';
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A command as a reviewer would type it, for a comment: visible words shell-quoted, others in `$'...'` form. */
+export function displayCommand(words: readonly string[]): string {
+  return words.map((w) => (hasInvisible(w) ? `$'${displayText(w).replace(/'/g, "\\'")}'` : quoteWord(w))).join(' ');
+}
