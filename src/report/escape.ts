@@ -73,49 +73,36 @@ export function multiLine(text: string): string {
   return out;
 }
 
-/** XML 1.0 character data: `&`, `<`, `>` escaped (so `]]>` cannot occur), forbidden characters made visible. */
+/** Character references for HTML output. */
+const HTML_REFERENCES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+};
+
+/** XML's own name for the apostrophe, as JUnit consumers expect. */
+const XML_REFERENCES: Readonly<Record<string, string>> = { ...HTML_REFERENCES, "'": '&apos;' };
+
+function refer(text: string, chars: RegExp, references: Readonly<Record<string, string>>): string {
+  return text.replace(chars, (c) => references[c] ?? c);
+}
+
 export function xmlText(text: string): string {
-  return multiLine(text).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  return refer(multiLine(text), /[&<>]/g, XML_REFERENCES);
 }
 
 /** An XML 1.0 attribute value in double quotes: also quotes, and tab/newline as references so they survive. */
 export function xmlAttr(text: string): string {
-  return multiLine(text).replace(/[&<>"'\t\n]/g, (c) => {
-    switch (c) {
-      case '&':
-        return '&amp;';
-      case '<':
-        return '&lt;';
-      case '>':
-        return '&gt;';
-      case '"':
-        return '&quot;';
-      case "'":
-        return '&apos;';
-      case '\t':
-        return '&#9;';
-      default:
-        return '&#10;';
-    }
-  });
+  return refer(multiLine(text), /[&<>"'\t\n]/g, XML_REFERENCES);
 }
 
 /** HTML text or a double-quoted attribute value. Callers choose `oneLine` or `multiLine` first. */
 export function html(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => {
-    switch (c) {
-      case '&':
-        return '&amp;';
-      case '<':
-        return '&lt;';
-      case '>':
-        return '&gt;';
-      case '"':
-        return '&quot;';
-      default:
-        return '&#39;';
-    }
-  });
+  return refer(text, /[&<>"']/g, HTML_REFERENCES);
 }
 
 /** The longest run of `char` in `text`. */
