@@ -16,6 +16,8 @@ export interface MatchOutcome {
   findings: RawFinding[];
   /** Part of what the rule asks could not be seen (one iptables backend, say). With no findings: unchecked. */
   partial?: string;
+  /** Something worth saying that does not make the rule unchecked (unit state unread where files were read). */
+  note?: string;
 }
 
 export interface CheckDefinition<K extends CheckKind, Facts> {

@@ -30,6 +30,6 @@ export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts> = {
         vars: { target: unit, paths: relevant.map((r) => r.path) },
       });
     }
-    return { findings, partial: facts.stateNote };
+    return { findings, note: facts.stateNote };
   },
 };

@@ -90,10 +90,12 @@ function evaluate(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ct
       vars: f.vars,
     }))
     .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
-  if (findings.length > 0) return { ...base, status: 'found', findings, reason: match.partial ? `partly unchecked: ${match.partial}` : undefined };
-  if (match.partial && rule.check.kind !== 'systemd-unit') return { ...base, status: 'unchecked', reason: match.partial };
-  // systemd: files are checked even where unit state cannot be read; the note stays visible.
-  return { ...base, reason: match.partial };
+  if (findings.length > 0) {
+    const reason = match.partial ? `partly unchecked: ${match.partial}` : match.note;
+    return { ...base, status: 'found', findings, reason };
+  }
+  if (match.partial) return { ...base, status: 'unchecked', reason: match.partial };
+  return { ...base, reason: match.note };
 }
 
 export function summarize(results: readonly RuleResult[]): ScanResult['summary'] {

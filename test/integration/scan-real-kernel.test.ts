@@ -79,6 +79,19 @@ describe.skipIf(skip !== undefined)('scan of a real dirty node in namespaces', (
     expect(status).toBe(0);
   });
 
+  it('pre-join gate: on a removed-but-not-reset node, reports only what blocks a re-join', () => {
+    const { status, report } = scanSandbox(['user-state', 'remove-node', 'kubespray-reset'], ['--profile', 'pre-join', '--fail-on', 'high']);
+    expect(status).toBe(1);
+    expect(report.selection.profile).toBe('pre-join');
+    expect(report.results.every((r) => r.profiles.includes('pre-join'))).toBe(true);
+    const ids = new Set(allFindings(report).map((h) => h.ruleId));
+    for (const blocker of ['kubernetes-apiserver-port', 'kubernetes-kubelet-ports', 'kubernetes-static-pod-manifests', 'container-runtime-k8s-shims', 'kubernetes-kubelet-process', 'kubernetes-pki', 'kubernetes-etcd-data', 'kubernetes-cni-net-d']) {
+      expect(ids, blocker).toContain(blocker);
+    }
+    // Logs and downloaded binaries do not break a join: not in this profile.
+    for (const harmless of ['kubernetes-container-logs', 'kubespray-tmp-releases', 'kubernetes-pod-logs']) expect(ids).not.toContain(harmless);
+  });
+
   describe.each(RESIDUE_SCENARIOS.map((s) => [s]))('%s', (scenario) => {
     const scan = scanSandbox(['user-state', scenario]);
     const hits = allFindings(scan.report);
