@@ -17,14 +17,17 @@ export const pathCheck: CheckDefinition<'path', PathFacts> = {
     const wantType = check.type ?? 'any';
     const excluded = check.exclude ? picomatch(check.exclude.map((p) => canonicalRunPath(ctx, p)), { dot: true }) : () => false;
     const findings = new Map<string, RawFinding>();
+    const problems: string[] = [];
     for (const pattern of check.paths) {
-      for (const e of facts.get(pattern) ?? []) {
+      const seen = facts.get(pattern);
+      problems.push(...(seen?.problems ?? []));
+      for (const e of seen?.entries ?? []) {
         if (wantType !== 'any' && e.type !== wantType) continue;
         if (check.condition === 'non-empty' && !e.nonEmpty) continue;
         if (excluded(e.hostPath)) continue;
         findings.set(e.hostPath, { target: e.hostPath, evidence: describe(e), vars: { target: e.hostPath } });
       }
     }
-    return { findings: [...findings.values()] };
+    return { findings: [...findings.values()], partial: problems.length > 0 ? `cannot look at ${problems.join('; ')}` : undefined };
   },
 };

@@ -1,6 +1,6 @@
 // File-content probe: reads the (small) shared files a rule names — /etc/hosts, resolv.conf, sysctl and
 // modules-load files — once each, whatever number of rules look inside them.
-import { lstatSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import fg from 'fast-glob';
 import type { FileContentCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
@@ -21,8 +21,6 @@ export interface FileText {
 export type FileContentFacts = Map<string, FileText[]>;
 
 function readHostFile(ctx: ProbeContext, hostPath: string): FileText | undefined {
-  const st = lstatSync(ctx.hostPath(hostPath), { throwIfNoEntry: false });
-  if (!st) return undefined;
   // A symlinked /etc/resolv.conf is common; follow it (read-only) like any reader of the file would.
   try {
     const real = readFileSync(ctx.hostPath(hostPath));
@@ -30,7 +28,7 @@ function readHostFile(ctx: ProbeContext, hostPath: string): FileText | undefined
     return { hostPath, text: real.toString('utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR') return undefined;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
     return { hostPath, problem: `cannot read: ${code ?? (err as Error).message}` };
   }
 }

@@ -1,6 +1,7 @@
 // Path probe: literal paths with one lstat each (about 50× cheaper than pushing them through a glob walker,
 // ecosystem.md §2.1), globs with fast-glob bounded in depth and never following symlinks.
-import { lstatSync, opendirSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, opendirSync, type Stats } from 'node:fs';
+import path from 'node:path';
 import fg from 'fast-glob';
 import type { PathCheck } from '../model/rule.js';
 import { canonicalRunPath, type ProbeContext } from './context.js';
@@ -17,8 +18,14 @@ export interface PathEntry {
   nonEmpty: boolean;
 }
 
+/** What exists where one pattern points, and what could not be looked at (permission denied). */
+export interface PatternFacts {
+  entries: PathEntry[];
+  problems: string[];
+}
+
 /** Every pattern a rule asked for → what exists there. */
-export type PathFacts = Map<string, PathEntry[]>;
+export type PathFacts = Map<string, PatternFacts>;
 
 const DEFAULT_GLOB_DEPTH = 4;
 
@@ -43,8 +50,16 @@ function dirHasEntries(p: string): boolean {
   }
 }
 
-export function describePathEntry(ctx: ProbeContext, hostPath: string): PathEntry | undefined {
-  const st = lstatSync(ctx.hostPath(hostPath), { throwIfNoEntry: false });
+/** The entry at a host path; undefined when nothing is there; a string when it cannot be looked at. */
+export function describePathEntry(ctx: ProbeContext, hostPath: string): PathEntry | undefined | string {
+  let st: Stats | undefined;
+  try {
+    st = lstatSync(ctx.hostPath(hostPath), { throwIfNoEntry: false });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return undefined;
+    return `${hostPath}: ${code ?? (err as Error).message}`;
+  }
   if (!st) return undefined;
   const type = typeOf(st);
   const nonEmpty = type === 'dir' ? dirHasEntries(ctx.hostPath(hostPath)) : type === 'symlink' ? true : st.size > 0;
@@ -57,6 +72,23 @@ export function patternSpellings(ctx: ProbeContext, pattern: string): string[] {
   if (ctx.varRunIsRun) return [canonical];
   if (pattern.startsWith('/run/')) return [pattern, `/var${pattern}`];
   return [pattern];
+}
+
+/**
+ * fast-glob skips what it cannot read (suppressErrors), so a glob whose fixed base directory is unreadable would
+ * look empty: that case is reported as a problem instead. Deeper unreadable directories only matter when not
+ * running as root, where the scan already says which probes could not run.
+ */
+export function unreadableGlobBase(ctx: ProbeContext, pattern: string): string | undefined {
+  const base = fg.generateTasks([pattern.replace(/^\/+/, '')])[0]?.base ?? '.';
+  const dir = path.join(ctx.root, base);
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : `/${base}: ${code ?? 'not readable'}`;
+  }
 }
 
 export function globHostPaths(ctx: ProbeContext, pattern: string, deep: number): string[] {
@@ -80,16 +112,20 @@ export const pathProbe: Probe<PathCheck, PathFacts> = {
       for (const pattern of check.paths) {
         if (facts.has(pattern)) continue;
         const entries = new Map<string, PathEntry>();
+        const problems: string[] = [];
         for (const spelling of patternSpellings(ctx, pattern)) {
-          const hostPaths = fg.isDynamicPattern(spelling)
-            ? globHostPaths(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH)
-            : [canonicalRunPath(ctx, spelling)];
+          const dynamic = fg.isDynamicPattern(spelling);
+          const unreadable = dynamic ? unreadableGlobBase(ctx, spelling) : undefined;
+          if (unreadable) problems.push(unreadable);
+          const hostPaths = dynamic ? globHostPaths(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH) : [canonicalRunPath(ctx, spelling)];
           for (const hp of hostPaths) {
-            const e = entries.has(hp) ? undefined : describePathEntry(ctx, hp);
-            if (e) entries.set(hp, e);
+            if (entries.has(hp)) continue;
+            const e = describePathEntry(ctx, hp);
+            if (typeof e === 'string') problems.push(e);
+            else if (e) entries.set(hp, e);
           }
         }
-        facts.set(pattern, [...entries.values()]);
+        facts.set(pattern, { entries: [...entries.values()], problems });
       }
     }
     return facts;
