@@ -18,17 +18,29 @@ describe.skipIf(!canSwitchUser)('scan as a user who is not root', () => {
   chmodSync(dir, 0o755);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, path.join(dir, 'dist', 'kube-residue.cjs'), 'scan', '--format', 'json'], {
-    encoding: 'utf8',
-    cwd: '/',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1' },
-  });
-  const report = JSON.parse(run.stdout) as ScanResult;
+  cpSync(path.join(repoRoot, 'fixtures', 'rules', 'needs-root-rules.yaml'), path.join(dir, 'needs-root-rules.yaml'));
+  const scanAsNobody = (args: string[]): { status: number | null; report: ScanResult } => {
+    const run = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, path.join(dir, 'dist', 'kube-residue.cjs'), 'scan', '--format', 'json', ...args], {
+      encoding: 'utf8',
+      cwd: '/',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1' },
+    });
+    return { status: run.status, report: JSON.parse(run.stdout) as ScanResult };
+  };
+  // The built-in rules against the real host (where other tests' sandboxes may be running visible processes).
+  const { report } = scanAsNobody([]);
   const reasonOf = (id: string): string | undefined => report.results.find((r) => r.ruleId === id)?.reason;
 
-  it('exits 3 with verdict unchecked, never clean', () => {
-    expect(report.verdict).toBe('unchecked');
-    expect(run.status).toBe(3);
+  it('exits 3 with verdict unchecked when nothing is found but something could not be looked at', () => {
+    const { status, report: own } = scanAsNobody(['--no-builtin', '--rules', path.join(dir, 'needs-root-rules.yaml')]);
+    expect(own.verdict).toBe('unchecked');
+    expect(own.results.map((r) => [r.ruleId, r.status])).toEqual([
+      ['t-kube-chains', 'unchecked'],
+      ['t-readable', 'clean'],
+      ['t-root-kubeconfig', 'unchecked'],
+    ]);
+    expect(status).toBe(3);
+    expect(report.verdict).not.toBe('clean');
   });
 
   it('gives the reason for each rule that could not be checked', () => {

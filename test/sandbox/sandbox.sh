@@ -280,6 +280,16 @@ path_under() {
   [[ $1 == "$2" || $1 == "$2"/* ]]
 }
 
+# reexpose FD DIR: bind the directory open on FD back over DIR when a mount
+# (the fresh /tmp) has hidden it.
+reexpose() {
+  local fd=$1 dir=$2
+  if [[ ! -d $dir || $(stat -L -c %d:%i "/proc/self/fd/$fd") != "$(stat -c %d:%i "$dir")" ]]; then
+    mkdir -p "$dir"
+    mount --no-canonicalize --bind "/proc/self/fd/$fd" "$dir"
+  fi
+}
+
 setup_mounts() {
   local d n ovbase="$KR_WORK/ov" under=0 kind rel fstype opts target
 
@@ -311,12 +321,12 @@ setup_mounts() {
   done
 
   mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
-  # Make the work dir reachable at its own path again (fd 3 still points at
-  # the real directory, whatever now covers its path).
-  if [[ ! -d $KR_WORK || $(stat -L -c %d:%i /proc/self/fd/3) != "$(stat -c %d:%i "$KR_WORK")" ]]; then
-    mkdir -p "$KR_WORK"
-    mount --no-canonicalize --bind /proc/self/fd/3 "$KR_WORK"
-  fi
+  # Make the work dir, the caller's directory (the project: a CI checkout may
+  # live under /tmp) and this harness reachable at their own paths again: fds
+  # 3, 4 and 5 still point at the real directories, whatever now covers them.
+  reexpose 3 "$KR_WORK"
+  reexpose 4 "$orig_pwd"
+  reexpose 5 "$KR_SB_HOME"
   [[ -f $KR_WORK/owner.pid ]] || { echo "work dir not reachable inside the sandbox"; return 1; }
   mount -t tmpfs -o mode=1777,nosuid,nodev,noexec tmpfs /dev/shm
   # Drop the copies of the host's /sys mounts (private to this namespace)
@@ -358,7 +368,7 @@ inner_main() {
   shift # --
   local orig_pwd=$PWD f name
 
-  exec 3<"$KR_WORK"
+  exec 3<"$KR_WORK" 4<"$orig_pwd" 5<"$KR_SB_HOME"
   exec 6>&1 7>&2 >>"$KR_WORK/sandbox.log" 2>&1
   trap inner_fail EXIT
 
@@ -372,7 +382,7 @@ inner_main() {
     name=$(basename -- "$f" .sh)
     names+="${names:+ }$name"
     echo "== scenario $name ($f)"
-    KR_SCENARIO=$name "$BASH" "$f" </dev/null 3<&- 6>&- 7>&-
+    KR_SCENARIO=$name "$BASH" "$f" </dev/null 3<&- 4<&- 5<&- 6>&- 7>&-
   done
   export KR_SANDBOX_SCENARIOS=$names
   unset KR_SANDBOX_HOST_NETNS
@@ -380,7 +390,7 @@ inner_main() {
 
   cd -- "$orig_pwd" || { echo "working directory $orig_pwd is not visible inside the sandbox"; exit 1; }
   trap - EXIT
-  exec 1>&6 2>&7 6>&- 7>&- 3<&-
+  exec 1>&6 2>&7 6>&- 7>&- 3<&- 4<&- 5<&-
   set +e
   "$@"
   exit $?
