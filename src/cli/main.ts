@@ -6,6 +6,7 @@ import { describeReporters } from '../report/index.js';
 import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
 import { collect, parseProfile, parseReportSpec, parseSeconds, parseSeverity } from './options.js';
+import { fixCommand, SCAN_ONLY_OPTIONS, type FixCommandOptions } from './fix-command.js';
 import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './scan-command.js';
 
@@ -43,6 +44,28 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: kubectl’s own lookup)')
       .addHelpText('after', `\n${EXIT_CODE_HELP}`),
   ).action(async (opts: ScanCommandOptions) => setExit(await scanCommand(opts)));
+
+  ruleSourceOptions(
+    program
+      .command('fix')
+      .description('write a shell script that removes what a scan found, in an order that works, for you to review and run; runs nothing')
+      .option('--from <report.json>', 'plan from a saved JSON report (scan --format json) instead of scanning now')
+      .option('-o, --output <file>', 'write the script to this file instead of standard output')
+      .addOption(new Option('--profile <name>', 'post-reset, pre-join or all').default('all').argParser(parseProfile))
+      .option('--tag <tag>', 'only rules with this tag (repeatable)', collect, [])
+      .option('--rule <id>', 'only this rule (repeatable)', collect, [])
+      .option('--skip <id>', 'leave out this rule, e.g. a waived finding (repeatable)', collect, [])
+      .option('--root <dir>', 'scan a host filesystem mounted at <dir> (the script is then for that host)', '/')
+      .addOption(new Option('--timeout <seconds>', 'time limit for each probe').default(30).argParser(parseSeconds))
+      .addHelpText(
+        'after',
+        '\nThe script is POSIX sh: preview it with `sh fix.sh --dry-run` (or DRY_RUN=1), run it yourself as root, then scan again.\n' +
+          'Exit codes: 0 a script was written (also when there is nothing to fix), 2 usage error or invalid report.',
+      ),
+  ).action(async (opts: FixCommandOptions, cmd: Command) => {
+    const explicit = SCAN_ONLY_OPTIONS.filter((o) => cmd.getOptionValueSource(o) === 'cli');
+    setExit(await fixCommand(opts, explicit));
+  });
 
   const rules = program.command('rules').description('list, show and validate rules');
   ruleSourceOptions(

@@ -139,7 +139,8 @@ export function cgroupRefusal(p: string, hierarchy: string): string | undefined 
   if (bad) return bad;
   if (!p.startsWith('/sys/fs/cgroup/')) return 'not below /sys/fs/cgroup';
   const root = hierarchy === 'v2' ? '/sys/fs/cgroup' : `/sys/fs/cgroup/${hierarchy}`;
-  if (p === root || !p.startsWith(`${root}/`)) return `${p} is a cgroup hierarchy root, not a cgroup below it`;
+  if (p === root) return `${p} is a cgroup hierarchy root, not a cgroup below it`;
+  if (!p.startsWith(`${root}/`)) return `${p} is not below the root of its hierarchy (${hierarchy || 'not recorded'}: ${root})`;
   if (/\/(init\.scope|system\.slice|user\.slice|machine\.slice|-\.slice)$/.test(p)) return `${p} is a cgroup of the init system`;
   return undefined;
 }

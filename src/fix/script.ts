@@ -92,7 +92,13 @@ function header(plan: FixPlan, meta: ScriptMeta, nSteps: number, nPhases: number
     'ever evaluated as shell code. Before each step the script re-checks the host: paths still there and of the type',
     'the scan saw, nothing mounted below a path before it is removed, a pid still the process the scan saw.',
   ];
-  return ['#!/bin/sh', ...lines.map((l) => comment(l))];
+  return [
+    '#!/bin/sh',
+    ...lines.map((l) => comment(l)),
+    '#',
+    '# Values from the host are single-quoted or backslash-escaped on purpose, so that nothing in them expands:',
+    '# shellcheck disable=SC1001,SC2016',
+  ];
 }
 
 const ARGS = `kr_usage() {
@@ -419,6 +425,10 @@ kr_link_delete() {
     return 0
   fi
   run_may_fail ip link delete dev "$1"
+  if [ "$kr_last" -ne 0 ] && [ ! -e "/sys/class/net/$1" ]; then
+    kr_tolerated=$((kr_tolerated - 1))
+    kr_say "gone by now anyway (a veth goes with its peer): $2"
+  fi
 }
 
 kr_nft_delete() {

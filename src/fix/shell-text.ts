@@ -43,11 +43,6 @@ export function shellWord(value: string): string {
   return parts.join('');
 }
 
-/** True when a rendered word list needs the script's `kr_nl` variable. */
-export function usesNewlineVar(words: readonly string[]): boolean {
-  return words.some((w) => w.includes('\n'));
-}
-
 /**
  * Text that can go into a `#` comment or a message: one line, with backslashes, line breaks and every
  * invisible character escaped (`\n`, `\t`, `\u202e`), so nothing a host supplied can end the comment or

@@ -1,0 +1,66 @@
+// `kube-residue fix`: turn a scan (run now, or a saved JSON report) into a shell script that removes what was
+// found, in an order that works, for a person to review and run. kube-residue runs none of it: it writes the
+// script to a file or to standard output, and that is all it changes.
+import { writeFileSync } from 'node:fs';
+import type { ProfileSelector } from '../model/rule.js';
+import type { ScanResult } from '../model/result.js';
+import { EXIT } from '../engine/exit-code.js';
+import { planFix } from '../fix/plan.js';
+import { renderScript } from '../fix/script.js';
+import { toolVersion } from '../version.js';
+import { UsageError } from './errors.js';
+import { scanWithOptions } from './scan-run.js';
+
+export interface FixCommandOptions {
+  rules: string[];
+  builtin: boolean;
+  profile: ProfileSelector;
+  tag: string[];
+  rule: string[];
+  skip: string[];
+  root: string;
+  timeout: number;
+  from?: string;
+  output?: string;
+}
+
+/** Scan options that make no sense with --from (the report already says what was scanned). */
+export const SCAN_ONLY_OPTIONS = ['rules', 'builtin', 'profile', 'tag', 'rule', 'skip', 'root', 'timeout'] as const;
+
+export async function fixCommand(opts: FixCommandOptions, explicit: readonly string[]): Promise<number> {
+  let result: ScanResult;
+  let source: string;
+  if (opts.from !== undefined) {
+    const clash = SCAN_ONLY_OPTIONS.filter((o) => explicit.includes(o));
+    if (clash.length > 0) {
+      throw new UsageError(`--from uses a saved report; ${clash.map((o) => (o === 'builtin' ? '--no-builtin' : `--${o}`)).join(', ')} only apply to a live scan`);
+    }
+    const { readReport, InvalidReport } = await import('../fix/report-input.js');
+    try {
+      result = readReport(opts.from);
+    } catch (err) {
+      if (err instanceof InvalidReport) throw new UsageError(err.message);
+      throw err;
+    }
+    source = `report ${opts.from}`;
+  } else {
+    result = await scanWithOptions({ ...opts, failOn: 'low', allowUnchecked: false, cluster: false });
+    source = `live scan${opts.root !== '/' ? ` of --root ${opts.root}` : ''}`;
+  }
+
+  const plan = planFix(result);
+  const script = renderScript(plan, { generatedAt: new Date().toISOString(), generatorVersion: toolVersion, source });
+  const commands = plan.steps.reduce((n, s) => n + s.blocks.length, 0);
+  const summary = `${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${plan.counts.findings} finding${plan.counts.findings === 1 ? '' : 's'}, ${plan.refused.length} refused, ${plan.manual.length} left for you`;
+  if (opts.output !== undefined) {
+    writeFileSync(opts.output, script, { mode: 0o755 });
+    process.stderr.write(
+      `kube-residue: wrote the fix plan to ${opts.output} (${summary}).\n` +
+        (commands > 0 ? `Review it, preview it with: sh ${opts.output} --dry-run\nthen run it yourself as root: sudo sh ${opts.output}\nand scan again.\n` : 'Nothing to fix.\n'),
+    );
+  } else {
+    process.stdout.write(script);
+    process.stderr.write(`kube-residue: fix plan written to standard output (${summary}); kube-residue ran none of it.\n`);
+  }
+  return EXIT.clean;
+}
