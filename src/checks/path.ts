@@ -6,7 +6,7 @@ import type { CheckDefinition, RawFinding } from './check.js';
 function describe(e: PathEntry): string {
   if (e.type === 'dir') return e.nonEmpty ? 'directory, not empty' : 'empty directory';
   if (e.type === 'file') return `file, ${e.size} bytes`;
-  if (e.type === 'symlink') return 'symbolic link';
+  if (e.type === 'symlink') return e.linkTarget === undefined ? 'symbolic link' : `symbolic link to ${e.linkTarget}`;
   return 'special file';
 }
 
@@ -25,7 +25,8 @@ export const pathCheck: CheckDefinition<'path', PathFacts> = {
         if (wantType !== 'any' && e.type !== wantType) continue;
         if (check.condition === 'non-empty' && !e.nonEmpty) continue;
         if (excluded(e.hostPath)) continue;
-        findings.set(e.hostPath, { target: e.hostPath, evidence: describe(e), vars: { target: e.hostPath } });
+        const vars: RawFinding['vars'] = e.linkTarget === undefined ? { target: e.hostPath } : { target: e.hostPath, linkTarget: e.linkTarget };
+        findings.set(e.hostPath, { target: e.hostPath, evidence: describe(e), vars });
       }
     }
     return { findings: [...findings.values()], partial: problems.length > 0 ? `cannot look at ${problems.join('; ')}` : undefined };

@@ -1,6 +1,6 @@
 // Path probe: literal paths with one lstat each (about 50× cheaper than pushing them through a glob walker,
 // ecosystem.md §2.1), globs with fast-glob bounded in depth and never following symlinks.
-import { accessSync, constants, lstatSync, opendirSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, opendirSync, readlinkSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import type { PathCheck } from '../model/rule.js';
@@ -16,6 +16,8 @@ export interface PathEntry {
   size: number;
   /** Directories: has at least one entry. Files: size > 0. Symlinks: always true. */
   nonEmpty: boolean;
+  /** Symlinks: where the link points, as written (so a fix plan can refuse one that escapes its tree). */
+  linkTarget?: string;
 }
 
 /** What exists where one pattern points, and what could not be looked at (permission denied). */
@@ -63,7 +65,14 @@ export function describePathEntry(ctx: ProbeContext, hostPath: string): PathEntr
   if (!st) return undefined;
   const type = typeOf(st);
   const nonEmpty = type === 'dir' ? dirHasEntries(ctx.hostPath(hostPath)) : type === 'symlink' ? true : st.size > 0;
-  return { hostPath, type, size: st.size, nonEmpty };
+  if (type !== 'symlink') return { hostPath, type, size: st.size, nonEmpty };
+  let linkTarget: string | undefined;
+  try {
+    linkTarget = readlinkSync(ctx.hostPath(hostPath));
+  } catch {
+    linkTarget = undefined;
+  }
+  return { hostPath, type, size: st.size, nonEmpty, linkTarget };
 }
 
 /** The spellings of a pattern to look at: `/var/run/x` and `/run/x` are one place on systemd hosts, two elsewhere. */
