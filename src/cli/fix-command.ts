@@ -2,24 +2,15 @@
 // found, in an order that works, for a person to review and run. kube-residue runs none of it: it writes the
 // script to a file or to standard output, and that is all it changes.
 import { writeFileSync } from 'node:fs';
-import type { ProfileSelector } from '../model/rule.js';
 import type { ScanResult } from '../model/result.js';
 import { EXIT } from '../engine/exit-code.js';
 import { planFix } from '../fix/plan.js';
 import { renderScript } from '../fix/script.js';
 import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
-import { scanWithOptions } from './scan-run.js';
+import { scanWithOptions, type RuleSelectionOptions } from './scan-run.js';
 
-export interface FixCommandOptions {
-  rules: string[];
-  builtin: boolean;
-  profile: ProfileSelector;
-  tag: string[];
-  rule: string[];
-  skip: string[];
-  root: string;
-  timeout: number;
+export interface FixCommandOptions extends RuleSelectionOptions {
   from?: string;
   output?: string;
 }

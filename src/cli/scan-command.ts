@@ -1,29 +1,16 @@
 // `kube-residue scan`: select rules, run the scan, write every requested report, exit by the result.
 import { writeFileSync } from 'node:fs';
-import type { ProfileSelector, Severity } from '../model/rule.js';
 import type { ScanResult } from '../model/result.js';
 import { exitCodeFor } from '../engine/exit-code.js';
 import { loadReporter, reporterNames } from '../report/index.js';
 import { UsageError } from './errors.js';
-import { scanWithOptions } from './scan-run.js';
+import { scanWithOptions, type ScanRunOptions } from './scan-run.js';
 
-export interface ScanCommandOptions {
-  rules: string[];
-  builtin: boolean;
-  profile: ProfileSelector;
-  tag: string[];
-  rule: string[];
-  skip: string[];
+export interface ScanCommandOptions extends ScanRunOptions {
   format?: string;
   output?: string;
   report: Array<{ format: string; file?: string }>;
-  failOn: Severity;
-  allowUnchecked: boolean;
-  root: string;
   quiet: boolean;
-  timeout: number;
-  cluster: boolean;
-  kubeconfig?: string;
 }
 
 export function colorWanted(stream: NodeJS.WriteStream): boolean {

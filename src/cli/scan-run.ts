@@ -8,17 +8,21 @@ import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
 import { loadRuleSet } from './rule-set.js';
 
-export interface ScanRunOptions {
+/** Which rules, against which root, within what time: the options `scan` and `fix` share. */
+export interface RuleSelectionOptions {
   rules: string[];
   builtin: boolean;
   profile: ProfileSelector;
   tag: string[];
   rule: string[];
   skip: string[];
-  failOn: Severity;
-  allowUnchecked: boolean;
   root: string;
   timeout: number;
+}
+
+export interface ScanRunOptions extends RuleSelectionOptions {
+  failOn: Severity;
+  allowUnchecked: boolean;
   cluster: boolean;
   kubeconfig?: string;
 }

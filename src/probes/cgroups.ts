@@ -4,7 +4,6 @@
 import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CgroupCheck } from '../model/rule.js';
-import type { ProbeContext } from './context.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface CgroupDir {

@@ -6,7 +6,6 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { InterfaceCheck } from '../model/rule.js';
 import { parseIpLinkJson, type LinkInfo } from '../parsers/ip-link.js';
-import type { ProbeContext } from './context.js';
 import { runTool } from './exec.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
