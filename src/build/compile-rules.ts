@@ -2,7 +2,8 @@
 // the bundled CLI starts without a YAML parser or a schema compiler. Any invalid built-in rule fails the build.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { rulesDigest, type CompiledRules } from '../rules/builtin.js';
+import type { CompiledRules } from '../rules/builtin.js';
+import { rulesDigest } from '../rules/digest.js';
 import { expandRuleArgs, formatProblem, loadRuleFiles } from '../rules/load.js';
 
 const [rulesDir, outFile, packageRoot] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 // The comparison side (goss's "validate" half): a check kind names the probe that gathers its facts and a pure
 // `match` that compares one rule's parameters to them. One file per kind, all behind this interface.
-import picomatch from 'picomatch';
+import { globsMatcher } from '../glob.js';
 import type { FixVars } from '../model/result.js';
 import type { CheckKind, CheckOf } from '../model/rule.js';
 import type { ProbeContext } from '../probes/context.js';
@@ -28,12 +28,12 @@ export interface CheckDefinition<K extends CheckKind, Facts> {
 
 /** A name matcher from globs and/or a regex; with neither it matches everything. */
 export function nameMatcher(globs: readonly string[] | undefined, regex: string | undefined): (name: string) => boolean {
-  const g = globs && globs.length > 0 ? picomatch(globs as string[], { dot: true }) : undefined;
+  const g = globs && globs.length > 0 ? globsMatcher(globs) : undefined;
   const r = regex ? new RegExp(regex) : undefined;
   if (!g && !r) return () => true;
   return (name) => (g ? g(name) : false) || (r ? r.test(name) : false);
 }
 
 export function globMatcher(globs: readonly string[] | undefined): ((s: string) => boolean) | undefined {
-  return globs && globs.length > 0 ? picomatch(globs as string[], { dot: true }) : undefined;
+  return globs && globs.length > 0 ? globsMatcher(globs) : undefined;
 }

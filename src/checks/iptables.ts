@@ -1,6 +1,6 @@
 import type { IptablesTable } from '../model/rule.js';
 import { IPTABLES_TABLES } from '../model/rule.js';
-import type { IptablesRule } from '../parsers/iptables-save.js';
+import type { IptablesChain, IptablesRule, IptablesTableDump } from '../parsers/iptables-save.js';
 import { ALL_BACKENDS, ALL_FAMILIES, iptablesProbe, type IptablesSource } from '../probes/iptables.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher, nameMatcher } from './check.js';
@@ -12,27 +12,47 @@ import { globMatcher, nameMatcher } from './check.js';
 export const FOREIGN_CHAIN =
   /^(DOCKER|ts-|ufw6?-|(INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING)_(direct|ZONES|ZONES_SOURCE|IN_ZONES|OUT_ZONES|IN_ZONES_SOURCE|OUT_ZONES_SOURCE)$|(IN|FWDI|FWDO|FWD|PRE|POST)_[A-Za-z0-9]+)/;
 
-interface RulesIndex {
-  count: Map<string, number>;
+interface TableIndex {
+  /** The rules of each chain, in dump order; chains in order of their first rule. */
+  byChain: Map<string, IptablesRule[]>;
   jumpsTo: Map<string, IptablesRule[]>;
+  /** The user chains that are not another program's (FOREIGN_CHAIN), in dump order. */
+  userChains: IptablesChain[];
 }
 
-const indexes = new WeakMap<readonly IptablesRule[], RulesIndex>();
+const indexes = new WeakMap<IptablesTableDump, TableIndex>();
 
-/** Rules per chain and jumps per target, built once per table and shared by every rule that reads it. */
-function rulesIndex(rules: readonly IptablesRule[]): RulesIndex {
-  let index = indexes.get(rules);
+/**
+ * Rules per chain, jumps per target and the user chains a rule may report, built once per table and shared
+ * by every rule that reads it (a busy node's table has tens of thousands of rules, and a dozen rules read it).
+ */
+function tableIndex(t: IptablesTableDump): TableIndex {
+  let index = indexes.get(t);
   if (index) return index;
-  index = { count: new Map(), jumpsTo: new Map() };
-  for (const r of rules) {
-    index.count.set(r.chain, (index.count.get(r.chain) ?? 0) + 1);
+  index = { byChain: new Map(), jumpsTo: new Map(), userChains: t.chains.filter((c) => !c.builtin && !isForeign(c.name)) };
+  for (const r of t.rules) {
+    const own = index.byChain.get(r.chain);
+    if (own) own.push(r);
+    else index.byChain.set(r.chain, [r]);
     if (!r.target) continue;
     const list = index.jumpsTo.get(r.target);
     if (list) list.push(r);
     else index.jumpsTo.set(r.target, [r]);
   }
-  indexes.set(rules, index);
+  indexes.set(t, index);
   return index;
+}
+
+const foreign = new Map<string, boolean>();
+
+/** FOREIGN_CHAIN.test, remembered per name: every rule of a scan asks about the same few thousand chains. */
+function isForeign(name: string): boolean {
+  let f = foreign.get(name);
+  if (f === undefined) {
+    f = FOREIGN_CHAIN.test(name);
+    foreign.set(name, f);
+  }
+  return f;
 }
 
 function ruleText(r: IptablesRule): string {
@@ -63,25 +83,29 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[]> = {
       for (const t of src.data.tables) {
         if (!tables.has(t.table as IptablesTable)) continue;
         const prefix = `${src.family}/${src.backend}/${t.table}`;
+        const index = tableIndex(t);
         if (ruleMode) {
-          for (const r of t.rules) {
-            if (FOREIGN_CHAIN.test(r.chain) || (r.target && FOREIGN_CHAIN.test(r.target))) continue;
-            if (chainMatches && !chainMatches(r.chain)) continue;
-            if (comment && !(r.comment !== undefined && comment.test(r.comment))) continue;
-            if (target && !(r.target !== undefined && target(r.target))) continue;
-            if (spec && !spec.test(ruleText(r))) continue;
-            findings.push({
-              target: `${prefix}/${r.chain}: ${ruleText(r)}`,
-              evidence: r.comment ? `rule commented "${r.comment}"` : `rule in ${r.chain}`,
-              vars: { ...base, target: `${prefix}/${r.chain}`, table: t.table, chain: r.chain, rule: [r.chain, ...r.words] },
-            });
+          // Chain by chain, so a rule about PREROUTING looks at PREROUTING's rules only. (Findings are sorted by
+          // target later, so the order they are found in does not show.)
+          for (const [chain, rules] of index.byChain) {
+            if (isForeign(chain) || (chainMatches && !chainMatches(chain))) continue;
+            for (const r of rules) {
+              if (r.target && isForeign(r.target)) continue;
+              if (comment && !(r.comment !== undefined && comment.test(r.comment))) continue;
+              if (target && !(r.target !== undefined && target(r.target))) continue;
+              if (spec && !spec.test(ruleText(r))) continue;
+              findings.push({
+                target: `${prefix}/${r.chain}: ${ruleText(r)}`,
+                evidence: r.comment ? `rule commented "${r.comment}"` : `rule in ${r.chain}`,
+                vars: { ...base, target: `${prefix}/${r.chain}`, table: t.table, chain: r.chain, rule: [r.chain, ...r.words] },
+              });
+            }
           }
           continue;
         }
-        const index = rulesIndex(t.rules);
-        for (const c of t.chains) {
-          if (c.builtin || FOREIGN_CHAIN.test(c.name) || (chainMatches && !chainMatches(c.name))) continue;
-          const own = index.count.get(c.name) ?? 0;
+        for (const c of index.userChains) {
+          if (chainMatches && !chainMatches(c.name)) continue;
+          const own = index.byChain.get(c.name)?.length ?? 0;
           const jumps = (index.jumpsTo.get(c.name) ?? []).map((r) => [r.chain, ...r.words]);
           findings.push({
             target: `${prefix}/${c.name}`,

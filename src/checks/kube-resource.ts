@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globsMatcher } from '../glob.js';
 import { createKubeResourceProbe, kubeQueryKey, type KubeFacts } from '../probes/kube-resources.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 
@@ -9,7 +9,7 @@ export function createKubeResourceCheck(kubeconfig: string | undefined): CheckDe
     match(check, facts) {
       const src = facts.get(kubeQueryKey(check));
       if (!src?.ok || !src.data) return { findings: [], partial: src?.reason ?? 'not queried' };
-      const names = check.names ? picomatch(check.names, { dot: true }) : () => true;
+      const names = check.names ? globsMatcher(check.names) : () => true;
       const findings: RawFinding[] = src.data
         .filter((o) => names(o.name))
         .map((o) => {

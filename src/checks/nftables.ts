@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globsMatcher } from '../glob.js';
 import type { NftTable } from '../parsers/nft.js';
 import { nftablesProbe } from '../probes/nftables.js';
 import type { CheckDefinition } from './check.js';
@@ -7,8 +7,9 @@ export const nftablesCheck: CheckDefinition<'nftables', NftTable[]> = {
   kind: 'nftables',
   probe: nftablesProbe,
   match(check, tables) {
+    const wanted = check.tables.map((w) => ({ family: w.family, name: globsMatcher([w.name], { dot: false }) }));
     const findings = tables
-      .filter((t) => check.tables.some((w) => w.family === t.family && picomatch.isMatch(t.name, w.name)))
+      .filter((t) => wanted.some((w) => w.family === t.family && w.name(t.name)))
       .map((t) => ({
         target: `${t.family} ${t.name}`,
         evidence: `native nftables table ${t.family} ${t.name}`,

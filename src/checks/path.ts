@@ -1,6 +1,6 @@
-import picomatch from 'picomatch';
 import { pathProbe, type PathEntry, type PathFacts } from '../probes/paths.js';
 import { canonicalRunPath } from '../probes/context.js';
+import { globsMatcher } from '../glob.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 
 function describe(e: PathEntry): string {
@@ -15,7 +15,7 @@ export const pathCheck: CheckDefinition<'path', PathFacts> = {
   probe: pathProbe,
   match(check, facts, ctx) {
     const wantType = check.type ?? 'any';
-    const excluded = check.exclude ? picomatch(check.exclude.map((p) => canonicalRunPath(ctx, p)), { dot: true }) : () => false;
+    const excluded = check.exclude ? globsMatcher(check.exclude.map((p) => canonicalRunPath(ctx, p))) : () => false;
     const findings = new Map<string, RawFinding>();
     const problems: string[] = [];
     for (const pattern of check.paths) {

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globsMatcher } from '../glob.js';
 import { systemdProbe, type UnitFacts, type UnitFileRef } from '../probes/systemd.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 
@@ -16,7 +16,7 @@ export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts> = {
   kind: 'systemd-unit',
   probe: systemdProbe,
   match(check, facts) {
-    const wanted = picomatch(check.units, { dot: true });
+    const wanted = globsMatcher(check.units);
     const findings: RawFinding[] = [];
     for (const [unit, refs] of facts.units) {
       if (!wanted(unit)) continue;

@@ -1,5 +1,4 @@
 // `kube-residue rules list|show|validate`: browse the rule packs and check user rule files.
-import Table from 'cli-table3';
 import type { Rule } from '../model/rule.js';
 import { UsageError } from './errors.js';
 import { loadRuleSet } from './rule-set.js';
@@ -24,6 +23,8 @@ export async function rulesListCommand(opts: RuleSourceOptions & { format: strin
     return 0;
   }
   if (opts.format !== 'table') throw new UsageError(`unknown format "${opts.format}" (table, json)`);
+  // Loaded here, not at start-up: every other command (a scan above all) would pay for it.
+  const Table = (await import('cli-table3')).default;
   const table = new Table({ head: ['ID', 'Severity', 'Kind', 'Tags', 'Title'], style: { head: [], border: [] }, wordWrap: true, colWidths: [42, 10, 14, 34, 50] });
   for (const r of list) table.push([r.id, r.severity, kindsOf(r), r.tags.join(', '), r.title]);
   process.stdout.write(`${table.toString()}\n${list.length} rules\n`);

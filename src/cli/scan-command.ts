@@ -1,5 +1,5 @@
 // `kube-residue scan`: select rules, run the scan, write every requested report, exit by the result.
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import type { ScanResult } from '../model/result.js';
 import { exitCodeFor } from '../engine/exit-code.js';
 import { loadReporter, reporterNames } from '../report/index.js';
@@ -32,11 +32,31 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
   for (const o of outputs) {
     const reporter = await loadReporter(o.format);
     if (!reporter) continue;
-    if (o.file) {
-      writeFileSync(o.file, reporter.render(result, { color: false }));
+    const options = { color: o.file ? false : colorWanted(process.stdout) };
+    if (reporter.renderChunks) {
+      writeChunks(o.file, reporter.renderChunks(result, options));
+    } else if (o.file) {
+      writeFileSync(o.file, reporter.render(result, options));
     } else {
-      process.stdout.write(reporter.render(result, { color: colorWanted(process.stdout) }));
+      process.stdout.write(reporter.render(result, options));
     }
   }
   return exitCodeFor(result);
+}
+
+/** A report written piece by piece, so a report of tens of MB is never one string (nor one buffer). */
+function writeChunks(file: string | undefined, chunks: Iterable<string>): void {
+  if (!file) {
+    for (const chunk of chunks) process.stdout.write(chunk);
+    return;
+  }
+  const fd = openSync(file, 'w');
+  try {
+    for (const chunk of chunks) {
+      const bytes = Buffer.from(chunk, 'utf8');
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -16,35 +16,74 @@ export function templateVariables(template: string): TemplateVariable[] {
   return [...template.matchAll(VAR_RE)].map((m) => ({ name: m[1] ?? '', each: m[2] === '[]' }));
 }
 
+/** Words shell-quote leaves as they are (no quoting, no backslash): most targets, chains and commands. */
+const PLAIN_WORD = /^[A-Za-z0-9_./+%-]+$/;
+
 export function quoteWord(word: string): string {
-  return shellQuote.quote([word]);
+  // The same text shell-quote returns for such a word, without its five regular expressions per word.
+  return PLAIN_WORD.test(word) ? word : shellQuote.quote([word]);
 }
 
 function quoteWords(words: readonly string[]): string {
   return words.map(quoteWord).join(' ');
 }
 
+type TemplatePart = string | TemplateVariable;
+
+interface ParsedTemplate {
+  /** Literal text and variables, in order. */
+  parts: TemplatePart[];
+  /** The first `{{name[]}}` variable: one command per item of that list. */
+  each?: string;
+}
+
+const parsedTemplates = new Map<string, ParsedTemplate>();
+
+/** A template split at its variables once, rather than once per finding (a scan can have thousands). */
+function parseTemplate(template: string): ParsedTemplate {
+  let parsed = parsedTemplates.get(template);
+  if (parsed) return parsed;
+  const parts: TemplatePart[] = [];
+  let each: string | undefined;
+  let last = 0;
+  for (const m of template.matchAll(VAR_RE)) {
+    const v: TemplateVariable = { name: m[1] ?? '', each: m[2] === '[]' };
+    if (v.each && each === undefined) each = v.name;
+    parts.push(template.slice(last, m.index), v);
+    last = (m.index ?? 0) + m[0].length;
+  }
+  parts.push(template.slice(last));
+  parsed = { parts, each };
+  parsedTemplates.set(template, parsed);
+  return parsed;
+}
+
 /**
  * Renders one template into zero or more commands. A template that refers to a variable the finding does not
- * have (or an empty list) yields no command rather than a broken one.
+ * have (or an empty list) yields no command rather than a broken one. Every `{{name[]}}` in the template
+ * stands for the current item of the first one's list.
  */
 export function renderFixTemplate(template: string, vars: FixVars): string[] {
-  const vs = templateVariables(template);
-  const each = vs.find((v) => v.each);
-  const items: Array<readonly string[] | undefined> = each ? listOfLists(vars[each.name]) : [undefined];
+  const { parts, each } = parseTemplate(template);
+  const items: Array<readonly string[] | undefined> = each !== undefined ? listOfLists(vars[each]) : [undefined];
   const commands: string[] = [];
   for (const item of items) {
+    let text = '';
     let missing = false;
-    const text = template.replace(VAR_RE, (_m, name: string, brackets: string | undefined) => {
-      if (brackets === '[]') return item ? quoteWords(item) : '';
-      const value = vars[name];
-      if (value === undefined || (Array.isArray(value) && value.length === 0)) {
-        missing = true;
-        return '';
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        text += part;
+      } else if (part.each) {
+        if (item) text += quoteWords(item);
+      } else {
+        const value = vars[part.name];
+        if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+          missing = true;
+          break;
+        }
+        text += typeof value === 'string' ? quoteWord(value) : quoteWords(value.flat());
       }
-      if (typeof value === 'string') return quoteWord(value);
-      return quoteWords(value.flat());
-    });
+    }
     if (!missing) commands.push(text);
   }
   return commands;

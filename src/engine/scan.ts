@@ -28,6 +28,11 @@ type ProbeOutcome = { ok: true; facts: unknown } | { ok: false; reason: string }
 // Probes that spawn a tool start first, so their children run while the synchronous /proc and /sys readers work.
 const START_ORDER: readonly CheckKind[] = ['iptables', 'kube-resource', 'nftables', 'interface', 'ipset', 'systemd-unit'];
 
+/** Milliseconds from a monotonic clock. (performance.now() would load perf_hooks, ~1.3 ms at start-up.) */
+function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -37,13 +42,41 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function runProbe(def: AnyCheckDefinition, ctx: ProbeContext, rules: readonly Rule[], runs: ProbeRun[]): Promise<ProbeOutcome> {
-  const t0 = performance.now();
+/**
+ * Starts queued jobs one per event-loop turn, in order. Between two probes the loop polls for I/O, so the output
+ * of a tool that has finished is taken in while the next probe reads /proc and /sys, not after all of them.
+ */
+function turnQueue(): (job: () => void) => void {
+  const jobs: Array<() => void> = [];
+  const pump = (): void => {
+    jobs.shift()?.();
+    if (jobs.length > 0) setImmediate(pump);
+  };
+  return (job) => {
+    if (jobs.push(job) === 1) setImmediate(pump);
+  };
+}
+
+async function runProbe(def: AnyCheckDefinition, ctx: ProbeContext, rules: readonly Rule[], runs: ProbeRun[], enqueue: (job: () => void) => void): Promise<ProbeOutcome> {
+  let t0 = nowMs();
+  let t1: number | undefined;
   let outcome: ProbeOutcome;
   try {
-    // gather() may do its synchronous reads before its first await: start it inside the timer.
+    // gather() may do its synchronous reads before its first await: start it inside the timer. Each probe
+    // starts in an event-loop turn of its own, so its synchronous work and the settling of its promise are
+    // over before the next probe begins: durationMs is the probe's own time.
     const facts = await withTimeout(
-      Promise.resolve().then(() => def.probe.gather(ctx, rules.map((r) => r.check) as never)),
+      new Promise<unknown>((resolve, reject) => {
+        enqueue(() => {
+          t0 = nowMs();
+          Promise.resolve()
+            .then(() => def.probe.gather(ctx, rules.map((r) => r.check) as never))
+            .then(resolve, reject)
+            .finally(() => {
+              t1 = nowMs();
+            });
+        });
+      }),
       ctx.timeoutMs,
       def.probe.id,
     );
@@ -52,7 +85,8 @@ async function runProbe(def: AnyCheckDefinition, ctx: ProbeContext, rules: reado
     const reason = err instanceof ProbeUnavailable ? err.message : `${def.probe.id} probe failed: ${(err as Error).message}`;
     outcome = { ok: false, reason };
   }
-  runs.push({ probe: def.probe.id, ok: outcome.ok, durationMs: Math.round((performance.now() - t0) * 10) / 10, note: outcome.ok ? undefined : outcome.reason });
+  const ms = (t1 ?? nowMs()) - t0;
+  runs.push({ probe: def.probe.id, ok: outcome.ok, durationMs: Math.round(ms * 10) / 10, note: outcome.ok ? undefined : outcome.reason });
   return outcome;
 }
 
@@ -125,14 +159,16 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const ctx = createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
-  const identity: Promise<HostIdentity> = hostIdentity(ctx, 1500);
   const defs = checkDefinitions({ kubeconfig: opts.kubeconfig });
   const byKind = new Map<CheckKind, Rule[]>();
   for (const r of opts.rules) byKind.set(r.check.kind, [...(byKind.get(r.check.kind) ?? []), r]);
   const kinds = [...byKind.keys()].sort((a, b) => rank(a) - rank(b));
   const runs: ProbeRun[] = [];
   const outcomes = new Map<CheckKind, Promise<ProbeOutcome>>();
-  for (const kind of kinds) outcomes.set(kind, runProbe(defs[kind], ctx, byKind.get(kind) ?? [], runs));
+  const enqueue = turnQueue();
+  for (const kind of kinds) outcomes.set(kind, runProbe(defs[kind], ctx, byKind.get(kind) ?? [], runs, enqueue));
+  // A few small file reads, queued behind the probes so that the tools are spawned first.
+  const identity = new Promise<HostIdentity>((resolve) => enqueue(() => resolve(hostIdentity(ctx))));
   const results: RuleResult[] = [];
   for (const kind of kinds) {
     const outcome = await (outcomes.get(kind) as Promise<ProbeOutcome>);

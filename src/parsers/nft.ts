@@ -44,3 +44,51 @@ export function parseNftTablesJson(text: string): NftTable[] {
   }
   return out;
 }
+
+export interface NftChainsListing {
+  /** Every table, also one without chains (the text form prints `table ip x {` + `}` for it). */
+  tables: NftTable[];
+  /** `family table` → the names of its chains. */
+  chains: Map<string, string[]>;
+}
+
+/** A name as nft prints it: bare, or in double quotes when it needs them. */
+function nftName(word: string): string {
+  return word.length >= 2 && word.startsWith('"') && word.endsWith('"') ? word.slice(1, -1) : word;
+}
+
+/**
+ * Parse the text of `nft list chains`:
+ *
+ *   table ip filter {
+ *   	chain INPUT {
+ *   		type filter hook input priority filter; policy accept;
+ *   	}
+ *   }
+ *   table ip6 kube-proxy {
+ *   }
+ *
+ * Unlike `nft -j list chains`, the text names tables that have no chain, so it lists every table. And unlike
+ * `nft list tables`, which nft 1.0.6 answers by dumping every rule of every table once per table (1.3 s on a
+ * node with 35,000 iptables-nft rules), it reads no rules: 3 ms on a clean node, 11 ms there.
+ */
+export function parseNftListChains(text: string): NftChainsListing {
+  const tables: NftTable[] = [];
+  const chains = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    const table = /^table\s+(\S+)\s+(.+?)\s*\{$/.exec(line);
+    if (table && !raw.startsWith('\t') && !raw.startsWith(' ')) {
+      const family = table[1] as string;
+      const name = nftName(table[2] as string);
+      tables.push({ family, name });
+      current = [];
+      chains.set(`${family} ${name}`, current);
+      continue;
+    }
+    const chain = /^chain\s+(.+?)\s*\{$/.exec(line);
+    if (chain && current) current.push(nftName(chain[1] as string));
+  }
+  return { tables, chains };
+}

@@ -1,10 +1,9 @@
 // File-content probe: reads the (small) shared files a rule names — /etc/hosts, resolv.conf, sysctl and
 // modules-load files — once each, whatever number of rules look inside them.
 import { readFileSync } from 'node:fs';
-import fg from 'fast-glob';
 import type { FileContentCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
-import { globHostPaths } from './paths.js';
+import { globHostPaths, isGlobPattern } from './paths.js';
 import type { Probe } from './probe.js';
 
 /** Files larger than this are not shared config files; they are skipped rather than read whole. */
@@ -41,7 +40,7 @@ export const fileContentProbe: Probe<FileContentCheck, FileContentFacts> = {
     for (const r of requests) {
       for (const pattern of r.paths) {
         if (facts.has(pattern)) continue;
-        const paths = fg.isDynamicPattern(pattern) ? globHostPaths(ctx, pattern, 2) : [pattern];
+        const paths = isGlobPattern(pattern) ? await globHostPaths(ctx, pattern, 2) : [pattern];
         const files: FileText[] = [];
         for (const p of paths) {
           if (!byPath.has(p)) byPath.set(p, readHostFile(ctx, p));

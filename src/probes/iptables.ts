@@ -1,6 +1,9 @@
 // iptables probe: one `*-save` per family and backend that a selected rule asks for, each parsed once with a
 // line scanner and shared by every rule. Both backends are read because a node can carry rules in both
-// (kubekey forces legacy; kube-proxy images pick one), and each is reported separately.
+// (kubekey forces legacy; kube-proxy images pick one), and each is reported separately. The legacy backend's
+// tables are listed in /proc/net: without any, its `*-save` is not run. (The nft backend's could be told from
+// `nft list chains`, but waiting for that listing before starting iptables-nft-save, the slowest tool on a busy
+// node, made a 50,000-rule scan 150 ms slower to save 2 ms on a clean one.)
 import { readFileSync } from 'node:fs';
 import type { IpFamily, IptablesBackend, IptablesCheck } from '../model/rule.js';
 import { parseIptablesSave, type IptablesSaveDump } from '../parsers/iptables-save.js';

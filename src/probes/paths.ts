@@ -1,8 +1,10 @@
 // Path probe: literal paths with one lstat each (about 50× cheaper than pushing them through a glob walker,
-// ecosystem.md §2.1), globs with fast-glob bounded in depth and never following symlinks.
-import { accessSync, constants, lstatSync, opendirSync, readlinkSync, type Stats } from 'node:fs';
+// ecosystem.md §2.1); globs bounded in depth and never following symlinks. A glob whose wildcards are `*`, `?`
+// and `[...]` (every built-in one) is expanded by reading only the directories on its way; fast-glob, loaded
+// only then, takes the others (`**`, braces, extglobs, escapes).
+import { accessSync, constants, lstatSync, opendirSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
+import picomatch from 'picomatch';
 import type { PathCheck } from '../model/rule.js';
 import { canonicalRunPath, type ProbeContext } from './context.js';
 import type { Probe } from './probe.js';
@@ -88,8 +90,8 @@ export function patternSpellings(ctx: ProbeContext, pattern: string): string[] {
  * look empty: that case is reported as a problem instead. Deeper unreadable directories only matter when not
  * running as root, where the scan already says which probes could not run.
  */
-export function unreadableGlobBase(ctx: ProbeContext, pattern: string): string | undefined {
-  const base = fg.generateTasks([pattern.replace(/^\/+/, '')])[0]?.base ?? '.';
+export async function unreadableGlobBase(ctx: ProbeContext, pattern: string): Promise<string | undefined> {
+  const base = EXOTIC.test(pattern) ? ((await loadFastGlob()).generateTasks([pattern.replace(/^\/+/, '')])[0]?.base ?? '.') : plainGlobBase(pattern);
   const dir = path.join(ctx.root, base);
   try {
     accessSync(dir, constants.R_OK | constants.X_OK);
@@ -100,7 +102,46 @@ export function unreadableGlobBase(ctx: ProbeContext, pattern: string): string |
   }
 }
 
-export function globHostPaths(ctx: ProbeContext, pattern: string, deep: number): string[] {
+/** Characters that make a pattern more than `*`, `?` and `[...]` (or might escape one): left to fast-glob. */
+const EXOTIC = /[\\{}()!+@]/;
+
+/** fast-glob's isDynamicPattern() for a pattern without EXOTIC characters. */
+function hasPlainWildcard(pattern: string): boolean {
+  return /[*?]/.test(pattern) || /\[[^[]*]/.test(pattern);
+}
+
+/**
+ * True when a pattern is a glob, false for a literal path — decided as fast-glob's isDynamicPattern() does
+ * (an escape, `*`, `?`, a leading `!`, a `[...]` class, a `(a|b)` group, an extglob, a `{a,b}`/`{1..3}`
+ * brace), without loading fast-glob.
+ */
+export function isGlobPattern(pattern: string): boolean {
+  if (pattern === '') return false;
+  if (pattern.includes('\\') || /[*?]|^!/.test(pattern) || /\[[^[]*]/.test(pattern)) return true;
+  if (/(?:^|[^!*+?@])\([^(]*\|[^|]*\)/.test(pattern) || /[!*+?@]\([^(]*\)/.test(pattern)) return true;
+  const open = pattern.indexOf('{');
+  const close = open === -1 ? -1 : pattern.indexOf('}', open + 1);
+  return close !== -1 && /,|\.\./.test(pattern.slice(open, close));
+}
+
+type FastGlob = typeof import('fast-glob');
+let fastGlob: FastGlob | undefined;
+
+/** fast-glob costs about 25 ms to load and a few ms per call to set up: loaded for the patterns that need it. */
+async function loadFastGlob(): Promise<FastGlob> {
+  fastGlob ??= (await import('fast-glob')).default;
+  return fastGlob;
+}
+
+/** fast-glob's base directory (relative, `.` for the root) of a pattern without EXOTIC characters. */
+function plainGlobBase(pattern: string): string {
+  const segments = pattern.replace(/^\/+/, '').split('/');
+  const first = segments.findIndex(hasPlainWildcard);
+  return segments.slice(0, first === -1 ? segments.length : first).join('/') || '.';
+}
+
+async function fastGlobHostPaths(ctx: ProbeContext, pattern: string, deep: number): Promise<string[]> {
+  const fg = await loadFastGlob();
   const found = fg.sync(pattern.replace(/^\/+/, ''), {
     cwd: ctx.root,
     dot: true,
@@ -113,6 +154,63 @@ export function globHostPaths(ctx: ProbeContext, pattern: string, deep: number):
   return found.map((rel) => canonicalRunPath(ctx, `/${rel}`));
 }
 
+const segmentMatchers = new Map<string, (name: string) => boolean>();
+
+function segmentMatcher(segment: string): (name: string) => boolean {
+  let m = segmentMatchers.get(segment);
+  if (!m) {
+    m = picomatch(segment, { dot: true });
+    segmentMatchers.set(segment, m);
+  }
+  return m;
+}
+
+/**
+ * Expands a pattern whose wildcards lie within path segments (such as a user's kubeconfig under /home) one
+ * segment at a time:
+ * a literal segment is one lstat, a wildcard one readdir of the directory reached so far. The result is what
+ * fast-glob gives with dot, onlyFiles: false, followSymbolicLinks: false and `deep`: a match may be of any
+ * type (a dangling symlink too), but the way to it goes through real directories only, and it lies at most
+ * `deep` levels below the pattern's literal base directory. Undefined when the pattern needs fast-glob.
+ */
+export function expandSegments(ctx: ProbeContext, pattern: string, deep: number): string[] | undefined {
+  if (!pattern.startsWith('/') || EXOTIC.test(pattern) || pattern.endsWith('/')) return undefined;
+  const segments = pattern.slice(1).split('/');
+  if (segments.some((seg) => seg === '' || seg === '.' || seg === '..' || seg.includes('**'))) return undefined;
+  const first = segments.findIndex(hasPlainWildcard);
+  if (first === -1) return undefined;
+  if (segments.length - first > deep) return [];
+  let reached = [`/${segments.slice(0, first).join('/')}`];
+  for (let i = first; i < segments.length && reached.length > 0; i++) {
+    const seg = segments[i] as string;
+    const last = i === segments.length - 1;
+    const next: string[] = [];
+    for (const dir of reached) {
+      if (hasPlainWildcard(seg)) {
+        const matches = segmentMatcher(seg);
+        let entries;
+        try {
+          entries = readdirSync(ctx.hostPath(dir), { withFileTypes: true });
+        } catch {
+          continue; // missing, not a directory, not readable: fast-glob's suppressErrors
+        }
+        for (const e of entries) if (matches(e.name) && (last || e.isDirectory())) next.push(path.posix.join(dir, e.name));
+      } else {
+        const p = path.posix.join(dir, seg);
+        const st = lstatSync(ctx.hostPath(p), { throwIfNoEntry: false });
+        if (st && (last || st.isDirectory())) next.push(p);
+      }
+    }
+    reached = next;
+  }
+  return [...new Set(reached)].map((p) => canonicalRunPath(ctx, p));
+}
+
+/** The existing host paths a glob names (without following symlinks, at most `deep` levels below its base). */
+export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: number): Promise<string[]> {
+  return expandSegments(ctx, pattern, deep) ?? fastGlobHostPaths(ctx, pattern, deep);
+}
+
 export const pathProbe: Probe<PathCheck, PathFacts> = {
   id: 'path',
   async gather(ctx, requests) {
@@ -123,10 +221,10 @@ export const pathProbe: Probe<PathCheck, PathFacts> = {
         const entries = new Map<string, PathEntry>();
         const problems: string[] = [];
         for (const spelling of patternSpellings(ctx, pattern)) {
-          const dynamic = fg.isDynamicPattern(spelling);
-          const unreadable = dynamic ? unreadableGlobBase(ctx, spelling) : undefined;
+          const dynamic = isGlobPattern(spelling);
+          const unreadable = dynamic ? await unreadableGlobBase(ctx, spelling) : undefined;
           if (unreadable) problems.push(unreadable);
-          const hostPaths = dynamic ? globHostPaths(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH) : [canonicalRunPath(ctx, spelling)];
+          const hostPaths = dynamic ? await globHostPaths(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH) : [canonicalRunPath(ctx, spelling)];
           for (const hp of hostPaths) {
             if (entries.has(hp)) continue;
             const e = describePathEntry(ctx, hp);

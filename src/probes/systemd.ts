@@ -4,7 +4,7 @@
 // `tail -F /var/lib/kubelet/kubelet.log` as a running kubelet (ecosystem.md §1.2).
 import { existsSync, readdirSync, readFileSync, readlinkSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
+import { globsMatcher } from '../glob.js';
 import type { SystemdUnitCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
 import { runTool } from './exec.js';
@@ -66,7 +66,7 @@ function systemdIsPid1(ctx: ProbeContext): boolean {
 export const systemdProbe: Probe<SystemdUnitCheck, UnitFacts> = {
   id: 'systemd-unit',
   async gather(ctx, requests) {
-    const isWanted = picomatch(requests.flatMap((r) => r.units), { dot: true });
+    const isWanted = globsMatcher(requests.flatMap((r) => r.units));
     const units = new Map<string, UnitFileRef[]>();
     const add = (name: string, ref: UnitFileRef): void => {
       const list = units.get(name) ?? [];
@@ -79,13 +79,14 @@ export const systemdProbe: Probe<SystemdUnitCheck, UnitFacts> = {
       if (seenDirs.has(real)) continue;
       seenDirs.add(real);
       const transient = dir === '/run/systemd/transient';
+      // A unit directory holds hundreds of entries: plain string work per entry, no path.join (which normalizes).
       for (const ent of readDir(real)) {
         const name = ent.name;
-        const hostFile = path.posix.join(dir, name);
-        if (/\.(wants|requires|upholds)$/.test(name) && ent.isDirectory()) {
+        const hostFile = `${dir}/${name}`;
+        if ((name.endsWith('.wants') || name.endsWith('.requires') || name.endsWith('.upholds')) && ent.isDirectory()) {
           for (const link of readDir(path.join(real, name))) {
             if (!isWanted(link.name)) continue;
-            const linkPath = path.posix.join(hostFile, link.name);
+            const linkPath = `${hostFile}/${link.name}`;
             const dangling = link.isSymbolicLink() && !linkTargetExists(ctx, linkPath);
             add(link.name, { path: linkPath, role: 'wants-link', transient, dangling });
           }

@@ -13,4 +13,6 @@ export interface Reporter {
   /** What the format is for, shown in `--help`. */
   readonly description: string;
   render(result: ScanResult, options: RenderOptions): string;
+  /** The same text as render(), in pieces, for formats whose reports get large: written as they come. */
+  renderChunks?(result: ScanResult, options: RenderOptions): Iterable<string>;
 }

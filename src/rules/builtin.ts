@@ -1,8 +1,6 @@
 // Built-in rules. The bundle reads dist/builtin-rules.json, which the build validated and compiled from
 // rules/*.yaml (no YAML parser or schema compiler at start-up); from the sources the YAML is read directly.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Rule } from '../model/rule.js';
 import { builtinRulesDir, compiledRulesFile, isBundled, packageRoot } from '../paths.js';
 import type { LoadedRules } from './load.js';
 
@@ -11,13 +9,10 @@ export interface CompiledRules {
   loaded: LoadedRules;
 }
 
-export function rulesDigest(rules: readonly Rule[]): string {
-  return createHash('sha256').update(JSON.stringify(rules.map(({ source: _s, ...r }) => r))).digest('hex').slice(0, 12);
-}
-
 export async function loadBuiltinRules(): Promise<CompiledRules> {
   if (isBundled) return JSON.parse(readFileSync(compiledRulesFile, 'utf8')) as CompiledRules;
   const { expandRuleArgs, loadRuleFiles } = await import('./load.js');
+  const { rulesDigest } = await import('./digest.js');
   const loaded = loadRuleFiles(expandRuleArgs([builtinRulesDir]), { builtin: true, displayBase: packageRoot });
   return { rulesVersion: rulesDigest(loaded.rules), loaded };
 }

@@ -2,7 +2,7 @@
 // real shell to split the rendered command back into words.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { renderFix, renderFixTemplate } from '../../src/engine/fix-template.js';
+import { quoteWord, renderFix, renderFixTemplate } from '../../src/engine/fix-template.js';
 
 /** What bash would pass to the command: each argument on its own NUL-terminated record. */
 function shellWords(command: string): string[] {
@@ -38,5 +38,17 @@ describe('fix templates', () => {
 
   it('drops a command whose value is missing instead of printing a broken one', () => {
     expect(renderFix(['kill {{pids}}', 'echo done'], { pids: [] })).toEqual(['echo done']);
+  });
+});
+
+describe('quoteWord fast path', () => {
+  it('gives exactly what shell-quote gives', async () => {
+    const shellQuote = (await import('shell-quote')).default;
+    const words = ['kubelet.service', '/var/lib/kubelet', 'KUBE-SVC-ABCDEF0123456789', '-A', 'cali-fw-cali1234567890a', 'a=b', '50%', 'x+y', '10.0.0.1/32', '', ' ', 'a b', "it's", 'a:b', 'C:x', 'a,b', 'a@b', '$(x)', '`x`', 'a!b', 'a"b', 'a\\b', 'é', '-rf', '--', '~', '*', '[x]', '{a,b}', 'a#b', 'tab\there', 'new\nline'];
+    for (let c = 0; c < 128; c++) {
+      const ch = String.fromCharCode(c);
+      words.push(ch, `a${ch}b`, `${ch}${ch}`, `A:${ch}`);
+    }
+    for (const w of words) expect(quoteWord(w), JSON.stringify(w)).toBe(shellQuote.quote([w]));
   });
 });

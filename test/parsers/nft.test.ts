@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNftTablesJson } from '../../src/parsers/nft.js';
+import { parseNftListChains, parseNftTablesJson } from '../../src/parsers/nft.js';
 import { fixture } from './fixture.js';
 
 describe('parseNftTablesJson', () => {
@@ -54,5 +54,46 @@ describe('parseNftTablesJson', () => {
     expect(() => parseNftTablesJson('table ip filter\n')).toThrow(/not valid JSON/);
     expect(() => parseNftTablesJson('[]')).toThrow(/"nftables" array/);
     expect(() => parseNftTablesJson('{"nftables": {}}')).toThrow(/"nftables" array/);
+  });
+});
+
+describe('parseNftListChains', () => {
+  it('names every table of the real `nft list chains` capture, also those without chains', () => {
+    const listing = parseNftListChains(fixture('nft/nft-list-chains.txt'));
+    // The same tables as `nft list tables` shows in the same namespace.
+    const text = fixture('nft/nft-list-tables.txt')
+      .split('\n')
+      .filter((l) => l.startsWith('table '))
+      .map((l) => l.slice('table '.length));
+    expect(listing.tables.map((t) => `${t.family} ${t.name}`)).toEqual(text);
+    expect(listing.chains.get('ip nat')).toEqual(['KUBE-SERVICES']);
+    expect(listing.chains.get('ip kube-proxy')).toEqual(['services']);
+    expect(listing.chains.get('ip6 kube-proxy')).toEqual([]);
+  });
+
+  it('no tables: empty output (real capture)', () => {
+    expect(parseNftListChains(fixture('nft/nft-list-chains-empty.txt'))).toEqual({ tables: [], chains: new Map() });
+  });
+
+  it('base chains, comments and quoted names', () => {
+    const text = [
+      '# Warning: table ip filter is managed by iptables-nft, do not touch!',
+      'table ip filter {',
+      '\tchain INPUT {',
+      '\t\ttype filter hook input priority filter; policy accept;',
+      '\t}',
+      '\tchain "odd chain" {',
+      '\t}',
+      '}',
+      'table inet "my table" {',
+      '}',
+      '',
+    ].join('\n');
+    const listing = parseNftListChains(text);
+    expect(listing.tables).toEqual([
+      { family: 'ip', name: 'filter' },
+      { family: 'inet', name: 'my table' },
+    ]);
+    expect(listing.chains.get('ip filter')).toEqual(['INPUT', 'odd chain']);
   });
 });
