@@ -20,8 +20,12 @@ import { parseArgs } from 'node:util';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
-const { values: args } = parseArgs({
+const USAGE = 'usage: node bench/run.mjs [--quick] [--runs N] [--scales 1,2,4] [--sizes clean,typical,huge] [--bin FILE] [--out FILE]';
+let parsed;
+try {
+  parsed = parseArgs({
   options: {
+    help: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
     scales: { type: 'string', default: '1,2,4' },
@@ -29,7 +33,16 @@ const { values: args } = parseArgs({
     bin: { type: 'string', default: 'dist/kube-residue.cjs' },
     out: { type: 'string', default: 'bench/results/latest.json' },
   },
-});
+  });
+} catch (err) {
+  process.stderr.write(`bench: ${err.message}\n${USAGE}\n`);
+  process.exit(2);
+}
+const args = parsed.values;
+if (args.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 
 function fail(msg) {
   process.stderr.write(`bench: ${msg}\n`);
