@@ -1,14 +1,16 @@
 // `scan --cluster`: cluster-scope residue (seed 003, KubeSphere's uninstall) read with kubectl. No API server can
 // run here, so fixtures/cluster/bin/kubectl stands in for one; it logs every call so the test can prove that
 // kube-residue only ever asks `get`.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/result.js';
 import { fixture, runCli } from '../helpers/cli.js';
 
-const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'kr-kubectl-')), 'calls.log');
+const logDir = mkdtempSync(path.join(os.tmpdir(), 'kr-kubectl-'));
+const log = path.join(logDir, 'calls.log');
+afterAll(() => rmSync(logDir, { recursive: true, force: true }));
 const env = { PATH: `${fixture('cluster', 'bin')}:${process.env.PATH ?? ''}`, KR_KUBECTL_LOG: log };
 
 function targets(r: ScanResult, id: string): string[] {

@@ -1,12 +1,13 @@
 // Exit codes 0/1/2/3 through the real CLI; never dependent on the output format.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, runCli } from '../helpers/cli.js';
 
 const hostroot = ['--no-builtin', '--rules', fixture('rules', 'hostroot-rules.yaml'), '--root', fixture('hostroot')];
 const emptyPath = mkdtempSync(path.join(os.tmpdir(), 'kr-nopath-'));
+afterAll(() => rmSync(emptyPath, { recursive: true, force: true }));
 
 describe('exit codes', () => {
   it('0: every selected rule checked, nothing found', () => {
