@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { PortCheck } from '../model/rule.js';
 import { parseProcNet, type SocketEntry } from '../parsers/proc-net.js';
 import type { ProbeContext } from './context.js';
-import { cgroupPaths } from './processes.js';
+import { cgroupPaths, hostPidNamespace, pidNamespaceOf } from './processes.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface SocketOwner {
@@ -22,13 +22,6 @@ export interface Listener extends SocketEntry {
   owners: SocketOwner[];
 }
 
-function readLinkOr(file: string): string | undefined {
-  try {
-    return readlinkSync(file);
-  } catch {
-    return undefined;
-  }
-}
 
 const TABLES = [
   ['tcp', 'ipv4', 'tcp'],
@@ -40,7 +33,7 @@ const TABLES = [
 function socketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Map<number, SocketOwner[]> {
   const owners = new Map<number, SocketOwner[]>();
   const procDir = ctx.hostPath('/proc');
-  const hostPidNs = readLinkOr(`${procDir}/1/ns/pid`);
+  const hostPidNs = hostPidNamespace(procDir);
   for (const name of readdirSync(procDir)) {
     if (!/^\d+$/.test(name)) continue;
     let fds: string[];
@@ -67,8 +60,7 @@ function socketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Map<numbe
       }
       const list = owners.get(inode) ?? [];
       if (!list.some((o) => o.pid === Number(name))) {
-        const ns = readLinkOr(`${procDir}/${name}/ns/pid`);
-        const pidNamespace = ns === undefined || hostPidNs === undefined ? 'unknown' : ns === hostPidNs ? 'host' : 'other';
+        const pidNamespace = pidNamespaceOf(`${procDir}/${name}`, hostPidNs);
         let cgroups: string[] = [];
         try {
           cgroups = cgroupPaths(readFileSync(`${procDir}/${name}/cgroup`, 'utf8'));

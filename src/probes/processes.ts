@@ -34,6 +34,17 @@ function readLinkOr(file: string): string | undefined {
   }
 }
 
+/** The PID namespace of a process (`/proc/<pid>`) against that of the scanned host's PID 1 (`hostPidNs`). */
+export function pidNamespaceOf(procPidDir: string, hostPidNs: string | undefined): ProcessInfo['pidNamespace'] {
+  const ns = readLinkOr(`${procPidDir}/ns/pid`);
+  return ns === undefined || hostPidNs === undefined ? 'unknown' : ns === hostPidNs ? 'host' : 'other';
+}
+
+/** PID 1's PID namespace link under a /proc directory. */
+export function hostPidNamespace(procDir: string): string | undefined {
+  return readLinkOr(`${procDir}/1/ns/pid`);
+}
+
 /** Field 4 of /proc/PID/stat; the comm in field 2 may hold spaces and parentheses, so parse after the last ')'. */
 export function parentPid(stat: string): number {
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -69,7 +80,7 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
       throw new ProbeUnavailable(`cannot read ${procDir}: ${(err as NodeJS.ErrnoException).code ?? ''}`);
     }
     const self = ctx.onHost ? process.pid : -1;
-    const hostPidNs = readLinkOr(`${procDir}/1/ns/pid`);
+    const hostPidNs = hostPidNamespace(procDir);
     const out: ProcessInfo[] = [];
     for (const name of entries) {
       const pid = Number(name);
@@ -86,8 +97,7 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
       } catch {
         exe = '';
       }
-      const ns = readLinkOr(`${base}/ns/pid`);
-      const pidNamespace = ns === undefined || hostPidNs === undefined ? 'unknown' : ns === hostPidNs ? 'host' : 'other';
+      const pidNamespace = pidNamespaceOf(base, hostPidNs);
       out.push({ pid, comm, cmdline, exe, ppid: parentPid(readOr(`${base}/stat`, '')), cgroups: cgroupPaths(readOr(`${base}/cgroup`, '')), pidNamespace });
     }
     return out;
