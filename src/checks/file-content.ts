@@ -1,5 +1,6 @@
 import { fileContentProbe, type FileContentFacts } from '../probes/file-content.js';
 import type { CheckDefinition, RawFinding } from './check.js';
+import { compileRuleRegex, type RuleRegex } from '../rule-regex.js';
 
 /** Escapes text for a sed basic regular expression between `/` delimiters. */
 export function sedLiteral(text: string): string {
@@ -19,14 +20,17 @@ function lineRanges(text: string, begin: string, end: string): Array<[number, nu
   return ranges;
 }
 
-function matchedLines(text: string, regex: RegExp): number[] {
-  const lines = new Set<number>();
-  for (const m of text.matchAll(regex)) {
-    const start = m.index ?? 0;
-    lines.add(text.slice(0, start).split('\n').length);
-    if (m[0].length === 0) break;
+/** The 1-based line of each match, counting newlines once across the text (offsets come sorted). */
+function matchedLines(text: string, regex: RuleRegex): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let from = 0;
+  for (const offset of regex.lineMatchOffsets(text)) {
+    for (let nl = text.indexOf('\n', from); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) line++;
+    from = offset;
+    if (lines[lines.length - 1] !== line) lines.push(line);
   }
-  return [...lines].sort((a, b) => a - b);
+  return lines;
 }
 
 export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts> = {
@@ -53,7 +57,7 @@ export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts>
             vars: { target: f.hostPath, sedDelete: `/${sedLiteral(check.marker.begin)}/,/${sedLiteral(check.marker.end)}/d` },
           });
         } else if (check.regex) {
-          const lines = matchedLines(f.text, new RegExp(check.regex, 'gm'));
+          const lines = matchedLines(f.text, compileRuleRegex(check.regex));
           if (lines.length === 0) continue;
           findings.push({
             target: f.hostPath,

@@ -7,7 +7,7 @@ export const interfaceCheck: CheckDefinition<'interface', LinkInfo[]> = {
   kind: 'interface',
   probe: interfaceProbe,
   match(check, links) {
-    const name = check.names || check.nameRegex ? nameMatcher(check.names, check.nameRegex) : () => true;
+    const name = check.names || check.nameRegex || check.nameRegexExclude ? nameMatcher(check.names, check.nameRegex, check.nameRegexExclude) : () => true;
     const kind = globMatcher(check.linkKinds);
     const findings = links
       .filter((l) => name(l.name) && (!kind || kind(l.kind ?? '')) && (!check.master || l.master === check.master))

@@ -6,7 +6,7 @@ export const ipsetCheck: CheckDefinition<'ipset', string[]> = {
   kind: 'ipset',
   probe: ipsetProbe,
   match(check, names) {
-    const matches = nameMatcher(check.names, check.nameRegex);
+    const matches = nameMatcher(check.names, check.nameRegex, check.nameRegexExclude);
     return { findings: names.filter(matches).map((n) => ({ target: n, evidence: 'ipset', vars: { target: n } })) };
   },
 };

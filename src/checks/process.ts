@@ -1,6 +1,7 @@
 import { processProbe, type ProcessInfo } from '../probes/processes.js';
 import type { CheckDefinition } from './check.js';
 import { globMatcher } from './check.js';
+import { includeExcludeMatcher } from '../rule-regex.js';
 
 export const processCheck: CheckDefinition<'process', ProcessInfo[]> = {
   kind: 'process',
@@ -8,9 +9,9 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[]> = {
   match(check, procs) {
     const comm = globMatcher(check.comm);
     const exe = globMatcher(check.exe);
-    const cmdline = check.cmdline ? new RegExp(check.cmdline) : undefined;
+    const cmdline = includeExcludeMatcher(check.cmdline, check.cmdlineExclude);
     const findings = procs
-      .filter((p) => (!comm || comm(p.comm)) && (!exe || (p.exe !== '' && exe(p.exe))) && (!cmdline || cmdline.test(p.cmdline)))
+      .filter((p) => (!comm || comm(p.comm)) && (!exe || (p.exe !== '' && exe(p.exe))) && (!cmdline || cmdline(p.cmdline)))
       .map((p) => ({
         target: `${p.comm}[${p.pid}]`,
         evidence: p.cmdline.length > 200 ? `${p.cmdline.slice(0, 200)}…` : p.cmdline,

@@ -9,6 +9,7 @@ import ruleFileSchema from '../schema/rule.schema.json' with { type: 'json' };
 import type { Check, Rule, RuleFile } from '../model/rule.js';
 import { FIX_VARS } from '../model/fix-vars.js';
 import { templateVariables } from '../engine/fix-template.js';
+import { ruleRegexProblem } from '../rule-regex.js';
 
 export interface RuleProblem {
   file: string;
@@ -171,7 +172,8 @@ interface SemanticProblem {
   message: string;
 }
 
-const REGEX_FIELDS = ['nameRegex', 'chainRegex', 'ruleComment', 'ruleMatch', 'cmdline', 'regex'] as const;
+/** Every field a rule regex sits in: each is compiled here with the engine the scan matches it with (RE2). */
+export const REGEX_FIELDS = ['nameRegex', 'nameRegexExclude', 'chainRegex', 'chainRegexExclude', 'ruleComment', 'ruleMatch', 'ruleMatchExclude', 'cmdline', 'cmdlineExclude', 'regex'] as const;
 
 function semanticProblems(check: Check, commands: readonly string[]): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
@@ -179,11 +181,8 @@ function semanticProblems(check: Check, commands: readonly string[]): SemanticPr
   for (const f of REGEX_FIELDS) {
     const v = record[f];
     if (typeof v !== 'string') continue;
-    try {
-      new RegExp(v);
-    } catch (err) {
-      problems.push({ path: ['check', f], message: `invalid regular expression: ${(err as Error).message}` });
-    }
+    const problem = ruleRegexProblem(v);
+    if (problem) problems.push({ path: ['check', f], message: problem });
   }
   if (check.kind === 'file-content' && !check.regex && !check.marker) {
     problems.push({ path: ['check'], message: 'file-content needs "regex" or "marker"' });
