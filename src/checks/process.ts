@@ -10,6 +10,8 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[]> = {
     const comm = globMatcher(check.comm);
     const exe = globMatcher(check.exe);
     const cmdline = includeExcludeMatcher(check.cmdline, check.cmdlineExclude);
+    // A process whose exe could not be read may be the one an `exe` rule looks for: the rule is then partly unchecked.
+    const unseen = exe ? procs.filter((p) => p.exeUnreadable && (!comm || comm(p.comm)) && (!cmdline || cmdline(p.cmdline))).length : 0;
     const findings = procs
       .filter((p) => (!comm || comm(p.comm)) && (!exe || (p.exe !== '' && exe(p.exe))) && (!cmdline || cmdline(p.cmdline)))
       .map((p) => ({
@@ -17,6 +19,6 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[]> = {
         evidence: p.cmdline.length > 200 ? `${p.cmdline.slice(0, 200)}…` : p.cmdline,
         vars: { target: `${p.comm}[${p.pid}]`, pid: String(p.pid), comm: p.comm },
       }));
-    return { findings };
+    return { findings, partial: unseen > 0 ? `the executable of ${unseen} process${unseen === 1 ? '' : 'es'} could not be read (permission denied; run as root)` : undefined };
   },
 };

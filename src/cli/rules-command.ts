@@ -1,7 +1,7 @@
 // `kube-residue rules list|show|validate`: browse the rule packs and check user rule files.
 import type { Rule } from '../model/rule.js';
 import { UsageError } from './errors.js';
-import { loadRuleSet } from './rule-set.js';
+import { loadRuleSet, loadUserRules } from './rule-set.js';
 
 export interface RuleSourceOptions {
   rules: string[];
@@ -65,11 +65,12 @@ export async function rulesShowCommand(id: string, opts: RuleSourceOptions & { f
   return 0;
 }
 
-export async function rulesValidateCommand(files: string[]): Promise<number> {
-  const { expandRuleArgs, formatProblem, loadRuleFiles } = await import('../rules/load.js');
-  const loaded = loadRuleFiles(expandRuleArgs(files), { builtin: false });
+/** The same verdict a scan would give these files: schema, regexes, templates, duplicate ids, built-in clashes. */
+export async function rulesValidateCommand(files: string[], opts: { builtin: boolean }): Promise<number> {
+  const builtin = opts.builtin ? (await loadRuleSet({ builtin: true, extra: [] })).rules : [];
+  const loaded = await loadUserRules(files, builtin);
   if (loaded.problems.length > 0) {
-    process.stderr.write(`${loaded.problems.map(formatProblem).join('\n')}\n`);
+    process.stderr.write(`${loaded.problems.join('\n')}\n`);
     return 2;
   }
   for (const f of loaded.files) process.stdout.write(`ok ${f.file}: pack ${f.pack}, ${f.rules} rule${f.rules === 1 ? '' : 's'}\n`);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { PathCheck } from '../model/rule.js';
 import { canonicalRunPath, type ProbeContext } from './context.js';
+import { errorCode, isAbsent } from './fs-errors.js';
 import type { Probe } from './probe.js';
 
 export type PathType = 'file' | 'dir' | 'symlink' | 'other';
@@ -20,6 +21,8 @@ export interface PathEntry {
   nonEmpty: boolean;
   /** Symlinks: where the link points, as written (so a fix plan can refuse one that escapes its tree). */
   linkTarget?: string;
+  /** Directories that could not be listed (permission denied): `nonEmpty` is then unknown, not false. */
+  unlisted?: string;
 }
 
 /** What exists where one pattern points, and what could not be looked at (permission denied). */
@@ -49,8 +52,9 @@ function dirHasEntries(p: string): boolean {
     } finally {
       dir.closeSync();
     }
-  } catch {
-    return false;
+  } catch (err) {
+    if (isAbsent(err)) return false;
+    throw err;
   }
 }
 
@@ -66,8 +70,15 @@ export function describePathEntry(ctx: ProbeContext, hostPath: string): PathEntr
   }
   if (!st) return undefined;
   const type = typeOf(st);
-  const nonEmpty = type === 'dir' ? dirHasEntries(ctx.hostPath(hostPath)) : type === 'symlink' ? true : st.size > 0;
-  if (type !== 'symlink') return { hostPath, type, size: st.size, nonEmpty };
+  let nonEmpty: boolean;
+  let unlisted: string | undefined;
+  try {
+    nonEmpty = type === 'dir' ? dirHasEntries(ctx.hostPath(hostPath)) : type === 'symlink' ? true : st.size > 0;
+  } catch (err) {
+    nonEmpty = false;
+    unlisted = `${hostPath}: ${errorCode(err) ?? 'not readable'}`;
+  }
+  if (type !== 'symlink') return unlisted ? { hostPath, type, size: st.size, nonEmpty, unlisted } : { hostPath, type, size: st.size, nonEmpty };
   let linkTarget: string | undefined;
   try {
     linkTarget = readlinkSync(ctx.hostPath(hostPath));
@@ -92,7 +103,7 @@ export function patternSpellings(ctx: ProbeContext, pattern: string): string[] {
  */
 export async function unreadableGlobBase(ctx: ProbeContext, pattern: string): Promise<string | undefined> {
   const base = EXOTIC.test(pattern) ? ((await loadFastGlob()).generateTasks([pattern.replace(/^\/+/, '')])[0]?.base ?? '.') : plainGlobBase(pattern);
-  const dir = path.join(ctx.root, base);
+  const dir = ctx.hostPathFollow(`/${base}`);
   try {
     accessSync(dir, constants.R_OK | constants.X_OK);
     return undefined;
@@ -173,7 +184,7 @@ function segmentMatcher(segment: string): (name: string) => boolean {
  * type (a dangling symlink too), but the way to it goes through real directories only, and it lies at most
  * `deep` levels below the pattern's literal base directory. Undefined when the pattern needs fast-glob.
  */
-export function expandSegments(ctx: ProbeContext, pattern: string, deep: number): string[] | undefined {
+export function expandSegments(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): string[] | undefined {
   if (!pattern.startsWith('/') || EXOTIC.test(pattern) || pattern.endsWith('/')) return undefined;
   const segments = pattern.slice(1).split('/');
   if (segments.some((seg) => seg === '' || seg === '.' || seg === '..' || seg.includes('**'))) return undefined;
@@ -190,9 +201,11 @@ export function expandSegments(ctx: ProbeContext, pattern: string, deep: number)
         const matches = segmentMatcher(seg);
         let entries;
         try {
-          entries = readdirSync(ctx.hostPath(dir), { withFileTypes: true });
-        } catch {
-          continue; // missing, not a directory, not readable: fast-glob's suppressErrors
+          entries = readdirSync(ctx.hostPathFollow(dir), { withFileTypes: true });
+        } catch (err) {
+          // Missing or not a directory: nothing there. Unreadable: said, so the rule is not clean unseen.
+          if (!isAbsent(err)) problems?.push(`${dir}: ${errorCode(err) ?? 'not readable'}`);
+          continue;
         }
         for (const e of entries) if (matches(e.name) && (last || e.isDirectory())) next.push(path.posix.join(dir, e.name));
       } else {
@@ -207,8 +220,8 @@ export function expandSegments(ctx: ProbeContext, pattern: string, deep: number)
 }
 
 /** The existing host paths a glob names (without following symlinks, at most `deep` levels below its base). */
-export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: number): Promise<string[]> {
-  return expandSegments(ctx, pattern, deep) ?? fastGlobHostPaths(ctx, pattern, deep);
+export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<string[]> {
+  return expandSegments(ctx, pattern, deep, problems) ?? fastGlobHostPaths(ctx, pattern, deep);
 }
 
 export const pathProbe: Probe<PathCheck, PathFacts> = {
@@ -224,7 +237,7 @@ export const pathProbe: Probe<PathCheck, PathFacts> = {
           const dynamic = isGlobPattern(spelling);
           const unreadable = dynamic ? await unreadableGlobBase(ctx, spelling) : undefined;
           if (unreadable) problems.push(unreadable);
-          const hostPaths = dynamic ? await globHostPaths(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH) : [canonicalRunPath(ctx, spelling)];
+          const hostPaths = dynamic ? await globHostPaths(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH, problems) : [canonicalRunPath(ctx, spelling)];
           for (const hp of hostPaths) {
             if (entries.has(hp)) continue;
             const e = describePathEntry(ctx, hp);

@@ -90,7 +90,13 @@ export function parseRuleText(text: string, file: string, builtin: boolean): { r
       problems: doc.errors.map((e) => ({ file, line: lineAt(e.pos[0]), message: `YAML: ${e.message.split('\n')[0]}` })),
     };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // yaml refuses documents whose aliases expand past maxAliasCount (a "billion laughs" file) by throwing.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { rules: [], problems: [{ file, message: `YAML: ${(err as Error).message.split('\n')[0]} (too many alias references)` }] };
+  }
   const validate = schemaValidator();
   if (!validate(data)) {
     return { rules: [], problems: friendlyErrors(validate.errors ?? [], doc, file, lineAt) };
