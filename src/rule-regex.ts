@@ -16,8 +16,12 @@ export interface RuleRegex {
   readonly source: string;
   /** True when the pattern matches anywhere in `text` (like RegExp.prototype.test without the `g` flag). */
   test(text: string): boolean;
-  /** The UTF-16 start offset of every non-overlapping match, with `^`/`$` matching at line boundaries. */
-  lineMatchOffsets(text: string): number[];
+  /**
+   * The 1-based numbers of the lines the pattern matches, each line tested on its own (as grep does): `^` and
+   * `$` are the line's ends, and `\s` cannot run into the next line (in one multiline match over the whole text,
+   * `^\s*key` matched from the blank line above, and the fix deleted the blank line instead of the setting).
+   */
+  matchingLines(text: string): number[];
 }
 
 /** Inputs longer than this check the comparison deadline on every test; shorter ones every CHECK_EVERY tests. */
@@ -46,15 +50,23 @@ export function compileRuleRegex(source: string): RuleRegex {
       if (text.length > LONG_INPUT || ++calls % CHECK_EVERY === 0) checkComparisonDeadline();
       return re.test(text);
     },
-    lineMatchOffsets(text) {
-      const m = compiled(source, RE2JS.MULTILINE).matcher(text);
-      const offsets: number[] = [];
-      while (m.find()) {
-        checkComparisonDeadline();
-        offsets.push(m.start());
-        if (m.end() === m.start()) break; // an empty match would not advance
+    matchingLines(text) {
+      const lines: number[] = [];
+      let number = 0;
+      for (let start = 0; start <= text.length; ) {
+        const nl = text.indexOf('\n', start);
+        const end = nl === -1 ? text.length : nl;
+        number++;
+        if (end > start || nl !== -1) {
+          // A CRLF file's lines end in \r: not part of the line for `$`.
+          const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+          if (number % CHECK_EVERY === 0 || line.length > LONG_INPUT) checkComparisonDeadline();
+          if (re.test(line)) lines.push(number);
+        }
+        if (nl === -1) break;
+        start = nl + 1;
       }
-      return offsets;
+      return lines;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { fileContentProbe, type FileContentFacts } from '../probes/file-content.js';
 import type { CheckDefinition, RawFinding } from './check.js';
-import { compileRuleRegex, type RuleRegex } from '../rule-regex.js';
+import { compileRuleRegex } from '../rule-regex.js';
 
 /** Escapes text for a sed basic regular expression between `/` delimiters. */
 export function sedLiteral(text: string): string {
@@ -20,18 +20,6 @@ function lineRanges(text: string, begin: string, end: string): Array<[number, nu
   return ranges;
 }
 
-/** The 1-based line of each match, counting newlines once across the text (offsets come sorted). */
-function matchedLines(text: string, regex: RuleRegex): number[] {
-  const lines: number[] = [];
-  let line = 1;
-  let from = 0;
-  for (const offset of regex.lineMatchOffsets(text)) {
-    for (let nl = text.indexOf('\n', from); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) line++;
-    from = offset;
-    if (lines[lines.length - 1] !== line) lines.push(line);
-  }
-  return lines;
-}
 
 export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts> = {
   kind: 'file-content',
@@ -57,7 +45,7 @@ export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts>
             vars: { target: f.hostPath, sedDelete: `/${sedLiteral(check.marker.begin)}/,/${sedLiteral(check.marker.end)}/d` },
           });
         } else if (check.regex) {
-          const lines = matchedLines(f.text, compileRuleRegex(check.regex));
+          const lines = compileRuleRegex(check.regex).matchingLines(f.text);
           if (lines.length === 0) continue;
           findings.push({
             target: f.hostPath,

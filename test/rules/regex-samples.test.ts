@@ -139,7 +139,7 @@ function matcher(rule: Rule, subject: Subject): (text: string) => boolean {
   const exclude = exc ? field(rule.check, exc) : undefined;
   if (subject === 'content') {
     const re = compileRuleRegex(include as string);
-    return (text) => re.lineMatchOffsets(text).length > 0;
+    return (text) => re.matchingLines(text).length > 0;
   }
   return includeExcludeMatcher(include, exclude) ?? (() => true);
 }

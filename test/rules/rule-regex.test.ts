@@ -11,20 +11,24 @@ describe('rule regexes', () => {
     const re = compileRuleRegex('(a+)+$');
     expect(re.test(`${'a'.repeat(40)}!`)).toBe(false);
     expect(re.test('a'.repeat(40))).toBe(true);
-    expect(re.lineMatchOffsets(`${'a'.repeat(40)}!\n`)).toEqual([]);
+    expect(re.matchingLines(`${'a'.repeat(40)}!\n`)).toEqual([]);
   });
 
   it('the built-in kubekey-fstab-swap-commented regex on an 80 KB line finishes and still finds the real line', () => {
     const rule = loadRuleFiles(expandRuleArgs([builtinRulesDir]), { builtin: true, displayBase: packageRoot }).rules.find((r) => r.id === 'kubekey-fstab-swap-commented');
     const source = (rule?.check as { regex: string }).regex;
-    const text = `#${' x'.repeat(40_000)}\n/dev/sda1 / ext4 defaults 0 1\n#/swap.img none swap sw 0 0\n`;
+    const text = `${'#'.repeat(80_000)}\n/dev/sda1 / ext4 defaults 0 1\n#/swap.img none swap sw 0 0\n`;
     const re = compileRuleRegex(source);
-    expect(re.lineMatchOffsets(text)).toEqual([text.indexOf('#/swap.img')]);
+    expect(re.matchingLines(text)).toEqual([3]);
   });
 
-  it('multiline: ^ and $ match at each line, offsets are UTF-16 indexes', () => {
-    const text = 'a😀\nbc\nxbd\nbe';
-    expect(compileRuleRegex('^b.$').lineMatchOffsets(text)).toEqual([text.indexOf('bc'), text.indexOf('be')]);
+  it('file content is matched line by line: ^ and $ at each line, \\s never runs into the next line', () => {
+    expect(compileRuleRegex('^b.$').matchingLines('a😀\nbc\nxbd\nbe')).toEqual([2, 4]);
+    // One multiline match over the text started at the blank line: the fix then deleted the blank line.
+    expect(compileRuleRegex('^\\s*vm\\.max_map_count\\s*=').matchingLines('a=1\n\nvm.max_map_count = 1\n')).toEqual([3]);
+    expect(compileRuleRegex('^#+\\s*\\S+\\s+\\S+\\s+swap\\s.*$').matchingLines('####\n#/swap.img none swap sw 0 0\n')).toEqual([2]);
+    expect(compileRuleRegex('^SELINUX=disabled\\s*$').matchingLines('SELINUX=disabled\r\nX=1\r\n')).toEqual([1]);
+    expect(compileRuleRegex('^$').matchingLines('a\n\nb\n')).toEqual([2]);
   });
 
   it('include and exclude: "KUBE- but not KUBE-SRC-"', () => {
