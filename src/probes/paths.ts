@@ -210,7 +210,13 @@ export function expandSegments(ctx: ProbeContext, pattern: string, deep: number,
         for (const e of entries) if (matches(e.name) && (last || e.isDirectory())) next.push(path.posix.join(dir, e.name));
       } else {
         const p = path.posix.join(dir, seg);
-        const st = lstatSync(ctx.hostPath(p), { throwIfNoEntry: false });
+        let st;
+        try {
+          st = lstatSync(ctx.hostPath(p), { throwIfNoEntry: false });
+        } catch (err) {
+          if (!isAbsent(err)) problems?.push(`${dir}: ${errorCode(err) ?? 'not readable'}`);
+          continue;
+        }
         if (st && (last || st.isDirectory())) next.push(p);
       }
     }

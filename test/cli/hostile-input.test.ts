@@ -265,6 +265,24 @@ describe('messages', () => {
   });
 });
 
+describe('the fix script’s dry run shows host names escaped', () => {
+  it('a file name with ESC, a bidi override and a newline is printed as $\'...\' with octal escapes, on one line', () => {
+    const name = 'kr-evil-\u001b[31mred\u202etxt.exe\nsecond';
+    const dir = tree({ [name]: 'x' });
+    // A live scan of this machine with one user rule for a file in the test's own temporary directory.
+    const pack = rulePack(rule('t-evil', `{ kind: path, paths: ["${dir}/kr-evil-*"] }`).replace('fix: { commands: [] }', 'fix: { commands: ["rm -f -- {{target}}"] }'));
+    const script = path.join(tree(), 'fix.sh');
+    const fix = runCli(['fix', '--no-builtin', '--rules', pack, '-o', script]);
+    expect(fix.status).toBe(0);
+    const dry = spawnSync('sh', [script, '--dry-run'], { encoding: 'utf8' });
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).not.toMatch(/[\u001b\u202e]/);
+    expect(existsSync(path.join(dir, name))).toBe(true);
+    const line = dry.stdout.split('\n').find((l) => l.includes('kr-evil-'));
+    expect(line).toMatch(/^\+ rm .*\$'\/.*\/kr-evil-\\033\[31mred\\342\\200\\256txt\.exe\\012second'$/);
+  });
+});
+
 describe('internal errors', () => {
   const preload = (name: string, code: string): string => {
     const file = path.join(tree(), name);
