@@ -125,6 +125,18 @@ describe('rule regexes cannot hang a scan', () => {
     expect(run.status).toBe(0); // an info finding, below the default --fail-on low
   });
 
+  it('--timeout bounds the comparison too: a rule that outlasts it is unchecked with the reason, not clean', () => {
+    const root = tree({ 'etc/hostname': 'image\n', 'etc/big.conf': 'key=value\n'.repeat(400_000) });
+    const pack = rulePack(rule('t-big', "{ kind: file-content, paths: [/etc/big.conf], regex: '^(\\w+=)+\\w*x$' }"));
+    const bounded = runBounded(['scan', '--root', root, '--format', 'json', '--no-builtin', '--rules', pack, '--timeout', '0.1']);
+    const result = (JSON.parse(bounded.stdout) as ScanResult).results[0];
+    expect(result?.status).toBe('unchecked');
+    expect(result?.reason).toBe('comparison timed out after 100ms (--timeout)');
+    expect(bounded.status).toBe(3);
+    const unbounded = runBounded(['scan', '--root', root, '--format', 'json', '--no-builtin', '--rules', pack, '--timeout', '60']);
+    expect((JSON.parse(unbounded.stdout) as ScanResult).results[0]?.status).toBe('clean');
+  });
+
   it('a lookahead in a user rule is refused at load time with file, line, rule and field', () => {
     const pack = rulePack(rule('t-look', "{ kind: process, comm: [x], cmdline: '^(?!kubectl)' }"));
     const run = runCli(['scan', '--no-builtin', '--rules', pack, '--format', 'json']);
