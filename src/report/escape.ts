@@ -2,11 +2,12 @@
 // path can hold `<`, `&`, quotes, `]]>`, backticks, pipes, newlines, control and bidi characters. Every reporter
 // passes every host-derived string through one of these functions before it reaches the output.
 
+import { multiLine, oneLine } from '../display-text.js';
+
 // oneLine and multiLine: invisible characters are defined once (display-text.ts) for reports, table and script.
 // XML's forbidden characters (C0 controls, lone surrogates, U+FFFE/U+FFFF) are all among them, so the XML
 // reporters get well-formed text from the same two functions.
-export { multiLine, oneLine } from '../display-text.js';
-import { multiLine, oneLine } from '../display-text.js';
+export { multiLine, oneLine };
 
 /** Character references for HTML output. */
 const HTML_REFERENCES: Readonly<Record<string, string>> = {
