@@ -15,6 +15,8 @@ import type {
   Result,
   Run,
 } from 'sarif';
+import { CHECKS } from '../checks/index.js';
+import type { SarifPrecision } from '../checks/check.js';
 import type { CheckKind } from '../model/rule.js';
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
@@ -71,23 +73,10 @@ function descriptorRef(id: NotificationId): { id: string; index: number } {
   return { id, index: NOTIFICATIONS.findIndex((n) => n.id === id) };
 }
 
-/** How sure a match is that the object is residue of the cluster, by check kind. */
-const PRECISION: Readonly<Record<CheckKind, 'very-high' | 'high' | 'medium'>> = {
-  path: 'very-high',
-  mount: 'very-high',
-  cgroup: 'very-high',
-  interface: 'high',
-  iptables: 'high',
-  nftables: 'very-high',
-  ipvs: 'high',
-  ipset: 'very-high',
-  'systemd-unit': 'very-high',
-  process: 'medium',
-  port: 'medium',
-  netns: 'high',
-  'file-content': 'high',
-  'kube-resource': 'very-high',
-};
+/** How sure a match is that the object is residue of the cluster: the kind's own; `high` for a kind this build does not know. */
+function precision(kind: string): SarifPrecision {
+  return Object.hasOwn(CHECKS, kind) ? CHECKS[kind as CheckKind].sarifPrecision : 'high';
+}
 
 /** `rules/kubeadm.yaml` (built-in) → package-relative; `./site/x.yaml` → checkout-relative; `/etc/x.yaml` → file URI. */
 export function ruleFileLocation(file: string, builtin: boolean, pack: string): ArtifactLocation {
@@ -210,7 +199,7 @@ function descriptor(rule: RuleResult, hostname: string, limits: SarifLimits): Re
   if (helpUri) out.helpUri = helpUri;
   out.properties = {
     tags,
-    precision: PRECISION[rule.kind] ?? 'high',
+    precision: precision(rule.kind),
     'security-severity': securitySeverity(rule.severity),
     severity: rule.severity,
     pack: rule.pack,
