@@ -9,7 +9,6 @@ import { html, multiLine, oneLine } from './escape.js';
 import {
   bySeverity,
   partialReason,
-  configurationProblems,
   durationSeconds,
   durationText,
   foundRules,
@@ -243,7 +242,6 @@ export function renderHtml(result: ScanResult): string {
   const unchecked = uncheckedRules(result);
   const clean = result.results.filter((r) => r.status === 'clean');
   const partial = result.results.filter((r) => r.status !== 'unchecked' && r.reason);
-  const problems = configurationProblems(result);
   const duration = durationText(durationSeconds(result.startedAt, result.finishedAt));
   const verdict = verdictText(result);
 
@@ -357,17 +355,6 @@ export function renderHtml(result: ScanResult): string {
     out.push('</tbody></table>');
   }
   out.push('</section>');
-
-  if (problems.length > 0) {
-    out.push('<section class="card" id="rule-file-problems">');
-    out.push(`<h2>Rule file problems <span class="count">(${problems.length})</span></h2>`);
-    out.push('<table><thead><tr><th>File</th><th>Line</th><th>Problem</th></tr></thead><tbody>');
-    for (const p of problems) {
-      out.push(`<tr><td><code>${hostText(p.file)}</code></td><td>${p.line ?? ''}</td><td>${hostText(p.message)}</td></tr>`);
-    }
-    out.push('</tbody></table>');
-    out.push('</section>');
-  }
 
   out.push('<section class="card" id="probes">');
   out.push(`<h2>Probes <span class="count">(${result.probes.length})</span></h2>`);

@@ -10,7 +10,6 @@ import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine } from './esca
 import {
   bySeverity,
   partialReason,
-  configurationProblems,
   durationSeconds,
   durationText,
   foundRules,
@@ -152,14 +151,6 @@ export function renderMarkdown(result: ScanResult): string {
       out.push('');
       out.push(`_Fix commands for ${plural(omittedRules, 'more rule')} are not shown; the HTML or JSON report has them all._`);
     }
-  }
-
-  const problems = configurationProblems(result);
-  if (problems.length > 0) {
-    out.push('');
-    out.push('### Rule file problems');
-    out.push('');
-    for (const p of problems) out.push(`- ${mdCode(oneLine(p.line !== undefined ? `${p.file}:${p.line}` : p.file))}: ${cell(p.message)}`);
   }
 
   const notes = probeNotes(result);

@@ -1,38 +1,9 @@
 // Small pieces shared by the SARIF, JUnit, Markdown and HTML reporters: severity mappings, counts derived from the
-// result, time formatting that never consults the clock or the locale, and the defensive read of optional fields.
+// result, and time formatting that never consults the clock or the locale.
 import type { RebootClears, Severity } from '../model/rule.js';
 import { CHECK_KINDS, SEVERITIES } from '../model/rule.js';
 import type { CheckKind } from '../model/rule.js';
 import type { RuleResult, ScanResult } from '../model/result.js';
-
-/** A problem found in a rule file while loading it (not yet part of ScanResult; read defensively). */
-export interface ConfigurationProblem {
-  file: string;
-  line?: number;
-  message: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `result.configurationProblems` when the engine provides it, with anything malformed dropped. */
-export function configurationProblems(result: ScanResult): ConfigurationProblem[] {
-  const raw: unknown = (result as unknown as Record<string, unknown>)['configurationProblems'];
-  if (!Array.isArray(raw)) return [];
-  const out: ConfigurationProblem[] = [];
-  for (const item of raw as unknown[]) {
-    if (!isRecord(item)) continue;
-    const file = item['file'];
-    const message = item['message'];
-    const line = item['line'];
-    if (typeof file !== 'string' || typeof message !== 'string') continue;
-    const problem: ConfigurationProblem = { file, message };
-    if (typeof line === 'number' && Number.isInteger(line) && line >= 1) problem.line = line;
-    out.push(problem);
-  }
-  return out;
-}
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 

@@ -22,7 +22,6 @@ import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine, uriPath } from './escape.js';
 import {
-  configurationProblems,
   isoUtc,
   partialReason,
   probeNotes,
@@ -65,7 +64,6 @@ const NOTIFICATIONS = [
   { id: 'partial-check', text: 'A rule could check only part of what it covers on this host.' },
   { id: 'probe-problem', text: 'A probe failed or could see only part of the host.' },
   { id: 'results-truncated', text: "Results were cut to stay within GitHub code scanning's limits." },
-  { id: 'rule-file-problem', text: 'A rule file has a problem.' },
 ] as const;
 type NotificationId = (typeof NOTIFICATIONS)[number]['id'];
 
@@ -318,18 +316,6 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
     );
   }
 
-  const configuration: Notification[] = configurationProblems(result).map((p) => {
-    const location: Location = {
-      physicalLocation: {
-        artifactLocation: ruleFileLocation(p.file, false, 'unknown'),
-        ...(p.line !== undefined ? { region: { startLine: p.line } } : {}),
-      },
-    };
-    return notification('rule-file-problem', 'error', `${oneLine(p.file)}${p.line !== undefined ? `:${p.line}` : ''}: ${oneLine(p.message)}`, {
-      locations: [location],
-    });
-  });
-
   const invocation: Invocation = { executionSuccessful: true };
   const start = isoUtc(result.startedAt);
   const end = isoUtc(result.finishedAt);
@@ -337,15 +323,11 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
   if (end) invocation.endTimeUtc = end;
   invocation.machine = hostname;
   invocation.toolExecutionNotifications = execution;
-  invocation.toolConfigurationNotifications = configuration;
+  invocation.toolConfigurationNotifications = [];
 
   const baseIds = new Set<string>();
   for (const rule of rules) {
     const base = ruleFileLocation(rule.source.file, rule.source.builtin, rule.pack).uriBaseId;
-    if (base) baseIds.add(base);
-  }
-  for (const n of configuration) {
-    const base = n.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId;
     if (base) baseIds.add(base);
   }
   const originalUriBaseIds: NonNullable<Run['originalUriBaseIds']> = {};
