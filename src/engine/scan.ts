@@ -10,7 +10,7 @@ import { createProbeContext, type ProbeContext } from '../probes/context.js';
 import { ProbeUnavailable } from '../probes/probe.js';
 import { hostIdentity } from '../host/identity.js';
 import { renderFix } from './fix-template.js';
-import { severityRank } from './severity.js';
+import { atOrAbove } from '../model/severity.js';
 
 export interface ScanOptions {
   rules: readonly Rule[];
@@ -153,7 +153,7 @@ export function summarize(results: readonly RuleResult[]): ScanResult['summary']
 }
 
 export function verdictOf(results: readonly RuleResult[], failOn: Severity): Verdict {
-  if (results.some((r) => r.status === 'found' && severityRank(r.severity) >= severityRank(failOn))) return 'residue';
+  if (results.some((r) => r.status === 'found' && atOrAbove(r.severity, failOn))) return 'residue';
   if (results.some((r) => r.status === 'unchecked')) return 'unchecked';
   return 'clean';
 }

@@ -4,11 +4,14 @@
 // are shown as highlighted escapes so a crafted name cannot hide or reorder what is printed.
 import type { Severity } from '../model/rule.js';
 import type { RuleResult, ScanResult } from '../model/result.js';
+import { atOrAbove } from '../model/severity.js';
 import type { Reporter } from './reporter.js';
 import { html, multiLine, oneLine } from './escape.js';
 import {
   bySeverity,
   partialReason,
+  partlyCheckedRules,
+  rebootClearsShort,
   durationSeconds,
   durationText,
   foundRules,
@@ -16,7 +19,6 @@ import {
   plural,
   rebootClearsText,
   SEVERITY_COLORS,
-  SEVERITY_RANK,
   severityCounts,
   uncheckedRules,
   utcText,
@@ -189,10 +191,6 @@ function metaItem(label: string, valueHtml: string, wide = false): string {
   return `<div${wide ? ' class="wide"' : ''}><dt>${html(label)}</dt><dd>${valueHtml}</dd></div>`;
 }
 
-function shortReboot(value: RuleResult['rebootClears']): string {
-  return value === 'recreated-if-enabled' ? 'yes, recreated if enabled' : rebootClearsText(value);
-}
-
 function ruleArticle(rule: RuleResult, index: number): string {
   const parts: string[] = [];
   parts.push(`<article class="rule rule-${rule.severity}" id="${anchorId('rule', index)}">`);
@@ -212,7 +210,7 @@ function ruleArticle(rule: RuleResult, index: number): string {
   );
   rule.findings.forEach((f, i) => {
     parts.push(
-      `<tr><td class="n">${i + 1}</td><td class="target"><code>${hostText(f.target)}</code></td><td>${hostText(f.evidence)}</td><td>${html(shortReboot(f.rebootClears))}</td></tr>`,
+      `<tr><td class="n">${i + 1}</td><td class="target"><code>${hostText(f.target)}</code></td><td>${hostText(f.evidence)}</td><td>${html(rebootClearsShort(f.rebootClears))}</td></tr>`,
     );
   });
   parts.push('</tbody></table>');
@@ -241,7 +239,7 @@ export function renderHtml(result: ScanResult): string {
   const found = bySeverity(foundRules(result));
   const unchecked = uncheckedRules(result);
   const clean = result.results.filter((r) => r.status === 'clean');
-  const partial = result.results.filter((r) => r.status !== 'unchecked' && r.reason);
+  const partial = partlyCheckedRules(result);
   const duration = durationText(durationSeconds(result.startedAt, result.finishedAt));
   const verdict = verdictText(result);
 
@@ -303,11 +301,10 @@ export function renderHtml(result: ScanResult): string {
   out.push('</div>');
   out.push('<div class="charts">');
   const sevBars = severityCounts(result).map((c) => ({ label: c.severity, value: c.count, color: SEVERITY_COLORS[c.severity] }));
-  const failRank = SEVERITY_RANK[result.selection.failOn] ?? 0;
-  const atOrAbove = severityCounts(result)
-    .filter((c) => SEVERITY_RANK[c.severity] <= failRank)
+  const failing = severityCounts(result)
+    .filter((c) => atOrAbove(c.severity, result.selection.failOn))
     .reduce((n, c) => n + c.count, 0);
-  const sevNote = `<p class="chart-note">${plural(atOrAbove, 'finding')} at or above the fail-on severity (${html(result.selection.failOn)}).</p>`;
+  const sevNote = `<p class="chart-note">${plural(failing, 'finding')} at or above the fail-on severity (${html(result.selection.failOn)}).</p>`;
   out.push(`<figure><figcaption>Findings by severity</figcaption>${barChart('Findings by severity', sevBars, 70, 'No findings')}${sevNote}</figure>`);
   const kindBars = kindCounts(result).map((c) => ({ label: oneLine(c.kind), value: c.count, color: '#3b5b92' }));
   out.push(`<figure><figcaption>Findings by check kind</figcaption>${barChart('Findings by check kind', kindBars, 100, 'No findings')}</figure>`);

@@ -4,8 +4,7 @@ import type { RebootClears, Severity } from '../model/rule.js';
 import { CHECK_KINDS, SEVERITIES } from '../model/rule.js';
 import type { CheckKind } from '../model/rule.js';
 import type { RuleResult, ScanResult } from '../model/result.js';
-
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+import { mostSevereFirst } from '../model/severity.js';
 
 /** SARIF `level`: critical/high fail a build, medium warns, low/info are notes. */
 export function sarifLevel(severity: Severity): 'error' | 'warning' | 'note' {
@@ -57,7 +56,7 @@ export function foundRules(result: ScanResult): RuleResult[] {
 export function bySeverity(rules: RuleResult[]): RuleResult[] {
   return rules
     .map((rule, index) => ({ rule, index }))
-    .sort((a, b) => SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity] || a.index - b.index)
+    .sort((a, b) => mostSevereFirst(a.rule.severity, b.rule.severity) || a.index - b.index)
     .map((x) => x.rule);
 }
 
@@ -79,6 +78,11 @@ export function rebootClearsText(value: RebootClears): string {
   if (value === true) return 'yes';
   if (value === false) return 'no';
   return 'yes, but recreated at boot while its unit or config is still enabled';
+}
+
+/** The same, short enough for a table cell. */
+export function rebootClearsShort(value: RebootClears): string {
+  return value === 'recreated-if-enabled' ? 'yes, recreated if enabled' : rebootClearsText(value);
 }
 
 /**

@@ -19,6 +19,7 @@ import { CHECKS } from '../checks/index.js';
 import type { SarifPrecision } from '../checks/check.js';
 import type { CheckKind } from '../model/rule.js';
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
+import { mostSevereFirst } from '../model/severity.js';
 import type { Reporter } from './reporter.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine, uriPath } from './escape.js';
 import {
@@ -26,7 +27,6 @@ import {
   partialReason,
   probeNotes,
   rebootClearsText,
-  SEVERITY_RANK,
   sarifLevel,
   securitySeverity,
 } from './report-common.js';
@@ -250,7 +250,7 @@ function resultFor(item: Item, hostname: string): Result {
 function selectItems(items: Item[], limit: number): Item[] {
   if (items.length <= limit) return items;
   return [...items]
-    .sort((a, b) => SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity] || a.order - b.order)
+    .sort((a, b) => mostSevereFirst(a.rule.severity, b.rule.severity) || a.order - b.order)
     .slice(0, limit)
     .sort((a, b) => a.order - b.order);
 }
