@@ -22,6 +22,8 @@ export interface ScanOptions {
   tool: ScanResult['tool'];
   /** For tests: a fixed clock. */
   now?: () => Date;
+  /** For tests: the kinds' definitions (fake probes); default the registry's. */
+  checks?: Readonly<Record<CheckKind, AnyCheckDefinition>>;
 }
 
 /** The start rank of kinds without a startOrder: after every tool-spawning probe, in rule order. */
@@ -162,7 +164,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const ctx = createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
-  const defs = checkDefinitions({ kubeconfig: opts.kubeconfig });
+  const defs = opts.checks ?? checkDefinitions({ kubeconfig: opts.kubeconfig });
   const byKind = new Map<CheckKind, Rule[]>();
   for (const r of opts.rules) byKind.set(r.check.kind, [...(byKind.get(r.check.kind) ?? []), r]);
   // Probes that spawn a tool start first (each kind's startOrder), so their children run while the synchronous

@@ -59,6 +59,15 @@ describe('layering of src/', () => {
     expect(violations(['parsers'], ['probes'])).toEqual([]);
   });
 
+  it('checks import nothing from engine, report, fix or cli (they compare facts with rules, nothing more)', () => {
+    expect(violations(['checks'], ['engine', 'report', 'fix', 'cli'])).toEqual([]);
+  });
+
+  it('the model imports nothing but itself', () => {
+    const outside = [...graph].filter(([m]) => layer(m) === 'model').flatMap(([m, imports]) => imports.filter((i) => layer(i) !== 'model').map((i) => `${m} imports ${i}`));
+    expect(outside).toEqual([]);
+  });
+
   it('reporters import nothing from probes', () => {
     expect(violations(['report'], ['probes'])).toEqual([]);
   });
