@@ -3,7 +3,7 @@
 // "Check kinds" table. Adding a kind and forgetting one of them fails here (a missing registry line fails tsc).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../../src/checks/index.js';
+import { CHECKS, type FixVarsOf } from '../../src/checks/index.js';
 import { CHECK_KINDS, type CheckKind } from '../../src/model/rule.js';
 
 interface SchemaNode {
@@ -75,6 +75,16 @@ describe('the check-kind registry', () => {
         .map(([f]) => f);
       expect(regexFields.sort()).toEqual([...def.regexFields].sort());
     });
+  });
+
+  it("FixVarsOf<kind> is the kind's own typed variables (what a planner reads from a finding)", () => {
+    // Compile-time: tsc rejects these lines if the types drift.
+    const path: FixVarsOf<'path'> = { target: '/etc/cni/net.d/x', linkTarget: '/opt/x' };
+    const chain: FixVarsOf<'iptables'> = { target: 't', iptables: 'iptables-nft', family: 'ipv4', backend: 'nft', table: 'nat', chain: 'KUBE-X', jumps: [['PREROUTING', '-j', 'KUBE-X']] };
+    const port: FixVarsOf<'port'> = { target: 'tcp/6443', port: '6443', protocol: 'tcp', pids: ['1'] };
+    expect(Object.keys(CHECKS.path.fixVars)).toEqual(Object.keys(path));
+    expect(Object.keys(CHECKS.iptables.fixVars).filter((k) => k !== 'rule')).toEqual(Object.keys(chain));
+    expect(Object.keys(CHECKS.port.fixVars)).toEqual(Object.keys(port));
   });
 
   it('every fix variable has a description and `target` is one of them', () => {
