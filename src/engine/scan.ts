@@ -29,7 +29,7 @@ export interface ScanOptions {
 /** The start rank of kinds without a startOrder: after every tool-spawning probe, in rule order. */
 const LAST = Number.MAX_SAFE_INTEGER;
 
-export type ProbeOutcome = { ok: true; facts: unknown } | { ok: false; reason: string };
+type ProbeOutcome = { ok: true; facts: unknown } | { ok: false; reason: string };
 
 /** Milliseconds from a monotonic clock. (performance.now() would load perf_hooks, ~1.3 ms at start-up.) */
 function nowMs(): number {
@@ -93,8 +93,7 @@ async function runProbe(def: AnyCheckDefinition, ctx: ProbeContext, rules: reado
   return outcome;
 }
 
-/** One rule's result from its probe's outcome: exported for the engine's unit tests. */
-export function evaluate(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ctx: ProbeContext): RuleResult {
+function evaluate(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ctx: ProbeContext): RuleResult {
   const base: RuleResult = {
     ruleId: rule.id,
     title: rule.title,

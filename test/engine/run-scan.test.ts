@@ -1,57 +1,9 @@
 // The scan engine end to end with fake probes (no host is read: the root is an empty temporary directory):
 // each probe runs once for all rules of its kind, only for the kinds selected, tool probes first; a probe that
 // fails, throws or hangs makes its rules unchecked with the reason, and the scan still completes.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { CHECKS, type AnyCheckDefinition } from '../../src/checks/index.js';
-import { runScan } from '../../src/engine/scan.js';
-import type { ScanResult } from '../../src/model/result.js';
-import type { Check, CheckKind, Rule } from '../../src/model/rule.js';
+import { describe, expect, it } from 'vitest';
 import { ProbeUnavailable } from '../../src/probes/probe.js';
-
-const root = mkdtempSync(path.join(tmpdir(), 'kr-engine-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function rule(id: string, check: Check): Rule {
-  return {
-    id,
-    title: id,
-    severity: 'high',
-    description: 'd',
-    tags: [],
-    profiles: ['post-reset'],
-    check,
-    fix: { commands: [] },
-    rebootClears: false,
-    references: [],
-    pack: 'test',
-    source: { file: 'rules/test.yaml', line: 1, builtin: true },
-  };
-}
-
-/** The registry with some kinds' probes replaced. */
-function withProbes(probes: Partial<Record<CheckKind, (requests: readonly Check[]) => Promise<unknown>>>): Record<CheckKind, AnyCheckDefinition> {
-  const defs = { ...CHECKS };
-  for (const [kind, gather] of Object.entries(probes) as Array<[CheckKind, (r: readonly Check[]) => Promise<unknown>]>) {
-    defs[kind] = { ...CHECKS[kind], probe: { id: kind, gather: (_ctx, requests) => gather(requests) } };
-  }
-  return defs;
-}
-
-function scan(rules: Rule[], checks: Record<CheckKind, AnyCheckDefinition>, timeoutMs = 5000): Promise<ScanResult> {
-  return runScan({
-    rules,
-    root,
-    timeoutMs,
-    checks,
-    selection: { profile: 'all', failOn: 'low', allowUnchecked: false, tags: [], rules: [], skip: [] },
-    ruleFiles: [],
-    tool: { name: 'kube-residue', version: 'test', rulesVersion: 'test' },
-    now: () => new Date('2026-01-01T00:00:00Z'),
-  });
-}
+import { fakeChecks, rule, scan } from './fake-scan.js';
 
 describe('runScan with fake probes', () => {
   it('runs each selected kind’s probe once for all its rules, and no other probe', async () => {
@@ -59,7 +11,7 @@ describe('runScan with fake probes', () => {
     const fail = async (): Promise<never> => {
       throw new Error('not selected, must not run');
     };
-    const checks = withProbes({
+    const checks = fakeChecks({
       ipset: async (requests) => {
         calls.push({ kind: 'ipset', requests: requests.length });
         return ['KUBE-LOOP-BACK', 'f2b-sshd'];
@@ -84,7 +36,7 @@ describe('runScan with fake probes', () => {
       order.push(kind);
       return [];
     };
-    const checks = withProbes({ netns: record('netns'), process: record('process'), iptables: record('iptables'), nftables: record('nftables') });
+    const checks = fakeChecks({ netns: record('netns'), process: record('process'), iptables: record('iptables'), nftables: record('nftables') });
     await scan(
       [
         rule('r1', { kind: 'netns', names: ['cni-*'] }),
@@ -98,7 +50,7 @@ describe('runScan with fake probes', () => {
   });
 
   it('a probe that cannot see, fails or hangs makes its rules unchecked with the reason; the others still run', async () => {
-    const checks = withProbes({
+    const checks = fakeChecks({
       ipset: async () => {
         throw new ProbeUnavailable('ipset: Operation not permitted (needs CAP_NET_ADMIN)');
       },
@@ -116,7 +68,7 @@ describe('runScan with fake probes', () => {
         rule('d', { kind: 'ipvs' }),
       ],
       checks,
-      1000,
+      { timeoutMs: 1000 },
     );
     const byId = Object.fromEntries(result.results.map((r) => [r.ruleId, r]));
     expect(byId['a']).toMatchObject({ status: 'unchecked', reason: 'ipset: Operation not permitted (needs CAP_NET_ADMIN)' });

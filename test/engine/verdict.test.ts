@@ -1,60 +1,49 @@
 // The engine's decisions without a host: how a probe's outcome and a kind's match become a rule's status
 // (found / clean / unchecked, and "partly unchecked"), and how results become the verdict and the summary.
 import { describe, expect, it } from 'vitest';
-import type { AnyCheckDefinition } from '../../src/checks/index.js';
-import { CHECKS } from '../../src/checks/index.js';
 import type { MatchOutcome } from '../../src/checks/check.js';
-import { evaluate, summarize, verdictOf } from '../../src/engine/scan.js';
+import { summarize, verdictOf } from '../../src/engine/scan.js';
 import type { RuleResult } from '../../src/model/result.js';
-import type { Rule, Severity } from '../../src/model/rule.js';
-import { fakeContext } from '../checks/facts.js';
+import type { Severity } from '../../src/model/rule.js';
+import { ProbeUnavailable } from '../../src/probes/probe.js';
+import { fakeChecks, rule, scan } from './fake-scan.js';
 
-function rule(id: string, severity: Severity = 'high', commands = ['rm -rf -- {{target}}']): Rule {
-  return {
-    id,
-    title: id,
-    severity,
-    description: 'd',
-    tags: [],
-    profiles: ['post-reset'],
-    check: { kind: 'path', paths: ['/x'] },
-    fix: { commands },
-    rebootClears: false,
-    references: [],
-    pack: 'test',
-    source: { file: 'rules/test.yaml', line: 1, builtin: true },
-  };
-}
+const PATH_RULE = { kind: 'path' as const, paths: ['/x'] };
 
-/** The path kind with its match replaced by a fixed outcome (or a throw). */
-function defWith(outcome: MatchOutcome | Error): AnyCheckDefinition {
-  return {
-    ...CHECKS.path,
-    match() {
-      if (outcome instanceof Error) throw outcome;
-      return outcome;
+/** One path rule whose probe returns nothing and whose match gives `outcome` (or throws it). */
+async function ruleResult(outcome: MatchOutcome | Error, commands = ['rm -rf -- {{target}}']): Promise<RuleResult> {
+  const checks = fakeChecks(
+    { path: async () => undefined },
+    {
+      path: () => {
+        if (outcome instanceof Error) throw outcome;
+        return outcome;
+      },
     },
-  };
+  );
+  const result = await scan([rule('a', PATH_RULE, { commands })], checks);
+  return result.results[0] as RuleResult;
 }
 
-const ok = { ok: true as const, facts: undefined };
 const finding = (target: string, vars: Record<string, string | undefined> = {}) => ({ target, evidence: 'seen', vars: { target, ...vars } });
 
 describe('a rule from its probe and match', () => {
-  it('a probe that could not run makes the rule unchecked with its reason, never clean', () => {
-    const r = evaluate(rule('a'), defWith({ findings: [] }), { ok: false, reason: 'path probe timed out after 10s' }, fakeContext());
-    expect(r.status).toBe('unchecked');
-    expect(r.reason).toBe('path probe timed out after 10s');
-    expect(r.findings).toEqual([]);
+  it('a probe that could not run makes the rule unchecked with its reason, never clean', async () => {
+    const checks = fakeChecks({
+      path: async () => {
+        throw new ProbeUnavailable('path probe timed out after 10s');
+      },
+    });
+    const r = (await scan([rule('a', PATH_RULE)], checks)).results[0];
+    expect(r).toMatchObject({ status: 'unchecked', reason: 'path probe timed out after 10s', findings: [] });
   });
 
-  it('a comparison that throws makes the rule unchecked, not the scan fail', () => {
-    const r = evaluate(rule('a'), defWith(new Error('bad facts')), ok, fakeContext());
-    expect(r).toMatchObject({ status: 'unchecked', reason: 'comparison failed: bad facts' });
+  it('a comparison that throws makes the rule unchecked, not the scan fail', async () => {
+    expect(await ruleResult(new Error('bad facts'))).toMatchObject({ status: 'unchecked', reason: 'comparison failed: bad facts' });
   });
 
-  it('findings make it found, sorted by target, with fix commands rendered and quoted from the vars', () => {
-    const r = evaluate(rule('a'), defWith({ findings: [finding('/var/lib/b c'), finding('/var/lib/a')] }), ok, fakeContext());
+  it('findings make it found, sorted by target, with fix commands rendered and quoted from the vars', async () => {
+    const r = await ruleResult({ findings: [finding('/var/lib/b c'), finding('/var/lib/a')] });
     expect(r.status).toBe('found');
     expect(r.findings.map((f) => f.target)).toEqual(['/var/lib/a', '/var/lib/b c']);
     expect(r.findings[1]?.fix).toEqual(["rm -rf -- '/var/lib/b c'"]);
@@ -62,38 +51,48 @@ describe('a rule from its probe and match', () => {
     expect(r.reason).toBeUndefined();
   });
 
-  it('a variable the finding does not have is left out of vars and its command is not written', () => {
-    const r = evaluate(rule('a', 'high', ['ls -l -- {{linkTarget}}', 'rm -- {{target}}']), defWith({ findings: [finding('/x', { linkTarget: undefined })] }), ok, fakeContext());
-    expect(r.findings[0]?.vars).toEqual({ target: '/x' });
+  it('a variable the finding does not have is left out of vars and its command is not written', async () => {
+    const r = await ruleResult({ findings: [finding('/x', { linkTarget: undefined })] }, ['ls -l -- {{linkTarget}}', 'rm -- {{target}}']);
     expect(Object.keys(r.findings[0]?.vars ?? {})).toEqual(['target']);
     expect(r.findings[0]?.fix).toEqual(['rm -- /x']);
   });
 
-  it('findings with a partial view: found, and the reason says what was not checked', () => {
-    const r = evaluate(rule('a'), defWith({ findings: [finding('/x')], partial: 'ipv4 legacy: not found' }), ok, fakeContext());
-    expect(r).toMatchObject({ status: 'found', reason: 'partly unchecked: ipv4 legacy: not found' });
+  it('findings with a partial view: found, and the reason says what was not checked', async () => {
+    expect(await ruleResult({ findings: [finding('/x')], partial: 'ipv4 legacy: not found' })).toMatchObject({ status: 'found', reason: 'partly unchecked: ipv4 legacy: not found' });
   });
 
-  it('no findings with a partial view: unchecked (absence proves nothing)', () => {
-    const r = evaluate(rule('a'), defWith({ findings: [], partial: 'cannot look at /root: EACCES' }), ok, fakeContext());
-    expect(r).toMatchObject({ status: 'unchecked', reason: 'cannot look at /root: EACCES' });
+  it('no findings with a partial view: unchecked (absence proves nothing)', async () => {
+    expect(await ruleResult({ findings: [], partial: 'cannot look at /root: EACCES' })).toMatchObject({ status: 'unchecked', reason: 'cannot look at /root: EACCES' });
   });
 
-  it('a note does not make a rule unchecked', () => {
-    expect(evaluate(rule('a'), defWith({ findings: [], note: 'unit state not read' }), ok, fakeContext())).toMatchObject({ status: 'clean', reason: 'unit state not read' });
-    expect(evaluate(rule('a'), defWith({ findings: [finding('/x')], note: 'unit state not read' }), ok, fakeContext())).toMatchObject({ status: 'found', reason: 'unit state not read' });
+  it('a note does not make a rule unchecked', async () => {
+    expect(await ruleResult({ findings: [], note: 'unit state not read' })).toMatchObject({ status: 'clean', reason: 'unit state not read' });
+    expect(await ruleResult({ findings: [finding('/x')], note: 'unit state not read' })).toMatchObject({ status: 'found', reason: 'unit state not read' });
   });
 
-  it('nothing found, everything seen: clean without a reason', () => {
-    const r = evaluate(rule('a'), defWith({ findings: [] }), ok, fakeContext());
+  it('nothing found, everything seen: clean without a reason', async () => {
+    const r = await ruleResult({ findings: [] });
     expect(r.status).toBe('clean');
     expect(r.reason).toBeUndefined();
   });
 });
 
 function result(status: RuleResult['status'], severity: Severity, findings = status === 'found' ? 1 : 0): RuleResult {
-  const base = evaluate(rule(`r-${status}-${severity}`, severity), defWith({ findings: [] }), ok, fakeContext());
-  return { ...base, status, findings: Array.from({ length: findings }, (_, i) => ({ kind: 'path', target: `/t${i}`, evidence: '', rebootClears: false, fix: [], vars: { target: `/t${i}` } })) };
+  return {
+    ruleId: `r-${status}-${severity}`,
+    title: 't',
+    severity,
+    pack: 'test',
+    kind: 'path',
+    tags: [],
+    profiles: ['post-reset'],
+    description: 'd',
+    rebootClears: false,
+    references: [],
+    source: { file: 'rules/test.yaml', line: 1, builtin: true },
+    status,
+    findings: Array.from({ length: findings }, (_, i) => ({ kind: 'path' as const, target: `/t${i}`, evidence: '', rebootClears: false, fix: [], vars: { target: `/t${i}` } })),
+  };
 }
 
 describe('the verdict', () => {
