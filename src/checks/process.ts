@@ -3,8 +3,15 @@ import type { CheckDefinition } from './check.js';
 import { globMatcher } from './check.js';
 import { includeExcludeMatcher } from '../rule-regex.js';
 
-export const processCheck: CheckDefinition<'process', ProcessInfo[]> = {
+export type ProcessFixVars = { target: string; pid: string; comm: string };
+
+export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixVars> = {
   kind: 'process',
+  doc: { fields: '`comm`, `exe`, `cmdline` (regex), `cmdlineExclude`; all given must match', findingPer: 'process `<comm>[<pid>]`' },
+  params: { comm: 'optional', exe: 'optional', cmdline: 'optional', cmdlineExclude: 'optional' },
+  regexFields: ['cmdline', 'cmdlineExclude'],
+  fixVars: { target: '`<comm>[<pid>]`', pid: 'the process id', comm: 'its command name' },
+  sarifPrecision: 'medium',
   probe: processProbe,
   match(check, procs) {
     const comm = globMatcher(check.comm);

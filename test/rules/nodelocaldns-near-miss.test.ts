@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { iptablesCheck } from '../../src/checks/iptables.js';
 import { expandRuleArgs, loadRuleFiles } from '../../src/rules/load.js';
-import { builtinRulesDir, packageRoot } from '../../src/paths.js';
+import { builtinRulesDir, packageRoot } from '../../src/package-location.js';
 import { parseIptablesSave } from '../../src/parsers/iptables-save.js';
 import { createProbeContext } from '../../src/probes/context.js';
 import type { IptablesSource } from '../../src/probes/iptables.js';

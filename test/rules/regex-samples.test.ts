@@ -3,9 +3,10 @@
 // near miss: the NodeLocal DNS NOTRACK rule for 169.254.25.10 also matched the user's rule for 169.254.25.101.
 // A new regex rule without samples fails this test, so every regex gets its anchoring looked at.
 import { describe, expect, it } from 'vitest';
-import { expandRuleArgs, loadRuleFiles, REGEX_FIELDS } from '../../src/rules/load.js';
+import { expandRuleArgs, loadRuleFiles } from '../../src/rules/load.js';
+import { CHECKS } from '../../src/checks/index.js';
 import type { Check, Rule } from '../../src/model/rule.js';
-import { builtinRulesDir, packageRoot } from '../../src/paths.js';
+import { builtinRulesDir, packageRoot } from '../../src/package-location.js';
 import { compileRuleRegex, includeExcludeMatcher } from '../../src/rule-regex.js';
 
 /** What a regex is matched against; each subject is one matcher built the way the check builds it. */
@@ -145,7 +146,9 @@ function matcher(rule: Rule, subject: Subject): (text: string) => boolean {
 }
 
 const loaded = loadRuleFiles(expandRuleArgs([builtinRulesDir]), { builtin: true, displayBase: packageRoot });
-const regexRules = loaded.rules.filter((r) => REGEX_FIELDS.some((f) => field(r.check, f) !== undefined));
+/** The regex fields of a rule's kind, from the check-kind registry. */
+const regexFieldsOf = (r: Rule): readonly string[] => CHECKS[r.check.kind].regexFields as readonly string[];
+const regexRules = loaded.rules.filter((r) => regexFieldsOf(r).some((f) => field(r.check, f) !== undefined));
 
 describe('every built-in regex: a positive sample and a near miss', () => {
   it('the built-in rules load, and there are regex rules to check', () => {
@@ -158,7 +161,7 @@ describe('every built-in regex: a positive sample and a near miss', () => {
     expect(samples, `${rule.id} has a regex but no samples in test/rules/regex-samples.test.ts`).toBeDefined();
     // Every regex field of the rule is covered by a subject that has both kinds of sample.
     const covered = new Set((samples ?? []).flatMap((s) => SUBJECT_FIELDS[s.subject].flatMap(([i, e]) => [i, e])));
-    for (const f of REGEX_FIELDS) if (field(rule.check, f) !== undefined) expect(covered.has(f), `${rule.id}: no samples for ${f}`).toBe(true);
+    for (const f of regexFieldsOf(rule)) if (field(rule.check, f) !== undefined) expect(covered.has(f), `${rule.id}: no samples for ${f}`).toBe(true);
     for (const s of samples ?? []) {
       expect(s.match.length, `${rule.id}/${s.subject}: no positive sample`).toBeGreaterThan(0);
       expect(s.nearMiss.length, `${rule.id}/${s.subject}: no near miss`).toBeGreaterThan(0);

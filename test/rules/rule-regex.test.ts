@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRuleRegex, includeExcludeMatcher, ruleRegexProblem } from '../../src/rule-regex.js';
 import { ComparisonTimeout, withComparisonDeadline } from '../../src/comparison-deadline.js';
 import { expandRuleArgs, loadRuleFiles } from '../../src/rules/load.js';
-import { builtinRulesDir, packageRoot } from '../../src/paths.js';
+import { builtinRulesDir, packageRoot } from '../../src/package-location.js';
 
 describe('rule regexes', () => {
   it('(a+)+$ against 40 characters and a non-match finishes (V8 backtracking never did)', () => {
