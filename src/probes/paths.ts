@@ -151,18 +151,34 @@ function plainGlobBase(pattern: string): string {
   return segments.slice(0, first === -1 ? segments.length : first).join('/') || '.';
 }
 
-async function fastGlobHostPaths(ctx: ProbeContext, pattern: string, deep: number): Promise<string[]> {
+async function fastGlobHostPaths(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<string[]> {
   const fg = await loadFastGlob();
-  const found = fg.sync(pattern.replace(/^\/+/, ''), {
-    cwd: ctx.root,
+  const relPattern = pattern.replace(/^\/+/, '');
+  // Under --root the literal base directory is resolved inside the root (its symlinks are the mounted host's, not
+  // this machine's); fast-glob walks on from there without following links.
+  const base = fg.generateTasks([relPattern])[0]?.base ?? '.';
+  const rooted = !ctx.onHost && base !== '.' && relPattern.startsWith(`${base}/`);
+  const cwd = rooted ? ctx.hostPathFollow(`/${base}`) : ctx.root;
+  // suppressErrors keeps fast-glob going past what it cannot read; what could not be read is still said.
+  const recordingReaddir = ((dir: string, options: unknown) => {
+    try {
+      return readdirSync(dir, options as never);
+    } catch (err) {
+      if (!isAbsent(err)) problems?.push(`${ctx.toHostPath(dir)}: ${errorCode(err) ?? 'not readable'}`);
+      throw err;
+    }
+  }) as typeof readdirSync;
+  const found = fg.sync(rooted ? relPattern.slice(base.length + 1) : relPattern, {
+    cwd,
     dot: true,
     onlyFiles: false,
     followSymbolicLinks: false,
     suppressErrors: true,
     unique: true,
     deep,
+    fs: { readdirSync: recordingReaddir },
   });
-  return found.map((rel) => canonicalRunPath(ctx, `/${rel}`));
+  return found.map((rel) => canonicalRunPath(ctx, rooted ? `/${base}/${rel}` : `/${rel}`));
 }
 
 const segmentMatchers = new Map<string, (name: string) => boolean>();
@@ -227,7 +243,7 @@ export function expandSegments(ctx: ProbeContext, pattern: string, deep: number,
 
 /** The existing host paths a glob names (without following symlinks, at most `deep` levels below its base). */
 export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<string[]> {
-  return expandSegments(ctx, pattern, deep, problems) ?? fastGlobHostPaths(ctx, pattern, deep);
+  return expandSegments(ctx, pattern, deep, problems) ?? fastGlobHostPaths(ctx, pattern, deep, problems);
 }
 
 export const pathProbe: Probe<PathCheck, PathFacts> = {

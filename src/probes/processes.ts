@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
 import { isAbsent } from './fs-errors.js';
+import { hiddenProcessesReason } from './proc-visibility.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface ProcessInfo {
@@ -35,6 +36,8 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
     } catch (err) {
       throw new ProbeUnavailable(`cannot read ${procDir}: ${(err as NodeJS.ErrnoException).code ?? ''}`);
     }
+    const hidden = hiddenProcessesReason(ctx);
+    if (hidden) throw new ProbeUnavailable(hidden);
     const self = ctx.onHost ? process.pid : -1;
     const out: ProcessInfo[] = [];
     for (const name of entries) {

@@ -82,10 +82,14 @@ describe('--root: symlinks of the mounted host are followed inside it', () => {
   it('an absolute symlink in a directory on the way (/etc/kubernetes -> /srv/k8s) is resolved inside the root', () => {
     const root = tree({ 'srv/k8s/admin.conf': 'apiVersion: v1\n', 'etc/hostname': 'image\n' });
     symlinkSync('/srv/k8s', path.join(root, 'etc', 'kubernetes'));
-    const pack = rulePack(rule('t-admin-conf', '{ kind: path, paths: [/etc/kubernetes/admin.conf], type: file }'));
+    const pack = rulePack(
+      rule('t-admin-conf', '{ kind: path, paths: [/etc/kubernetes/admin.conf], type: file }') +
+        rule('t-admin-glob', '{ kind: path, paths: ["/etc/kubernetes/*.conf"], type: file }') +
+        rule('t-admin-deep', '{ kind: path, paths: ["/etc/kubernetes/**/admin.conf"], type: file }'),
+    );
     const run = runCli(['scan', '--root', root, '--format', 'json', '--no-builtin', '--rules', pack]);
     const report = JSON.parse(run.stdout) as ScanResult;
-    expect(report.results[0]?.findings.map((f) => f.target)).toEqual(['/etc/kubernetes/admin.conf']);
+    for (const r of report.results) expect(r.findings.map((f) => f.target), r.ruleId).toEqual(['/etc/kubernetes/admin.conf']);
   });
 
   it('a symlink loop inside the root makes the file unreadable, not the scanner hang or read outside', () => {

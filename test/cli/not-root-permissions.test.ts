@@ -43,7 +43,7 @@ describe.skipIf(!canSwitchUser)('permission errors as a user who is not root', (
     `pack: perm\nrules:\n${rule('t-legacy-kube-chains', '{ kind: iptables, chains: ["KUBE-*"], backends: [legacy], families: [ipv4] }')}${rule(
       't-etcd-data',
       '{ kind: path, paths: [/var/lib/etcd], type: dir, condition: non-empty }',
-    )}${rule('t-pod-volumes', '{ kind: path, paths: ["/var/lib/*/*/x"] }')}${rule('t-pod-dirs', '{ kind: path, paths: ["/var/lib/*/pods/x"] }')}`,
+    )}${rule('t-pod-volumes', '{ kind: path, paths: ["/var/lib/*/*/x"] }')}${rule('t-pod-dirs', '{ kind: path, paths: ["/var/lib/*/pods/x"] }')}${rule('t-deep-glob', '{ kind: path, paths: ["/var/lib/**/volume"] }')}`,
   );
   chmodSync(rules, 0o644);
 
@@ -75,8 +75,36 @@ describe.skipIf(!canSwitchUser)('permission errors as a user who is not root', (
     expect(result('t-pod-dirs')?.reason).toMatch(/\/var\/lib\/(secret|etcd): EACCES/);
   });
 
+  it('a ** glob (walked by fast-glob) through an unreadable directory is unchecked too', () => {
+    expect(result('t-deep-glob')?.status).toBe('unchecked');
+    expect(result('t-deep-glob')?.reason).toMatch(/\/var\/lib\/(secret|etcd): EACCES/);
+  });
+
   it('so the scan exits 3, not 0', () => {
     expect(report.verdict).toBe('unchecked');
     expect(run.status).toBe(3);
+  });
+});
+
+describe.skipIf(!canSwitchUser)('/proc with hidepid, as a user who is not root', () => {
+  it('the process rules are unchecked (other users’ processes are hidden), not clean', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kr-hidepid-'));
+    chmodSync(dir, 0o755);
+    try {
+      cpSync(path.join(repoRoot, 'dist'), path.join(dir, 'dist'), { recursive: true });
+      // A PID and mount namespace of its own with a fresh /proc remounted hidepid=2: the host's /proc is untouched.
+      const script = `mount -o remount,hidepid=2 /proc && exec runuser -u nobody -- "$0" "$1" scan --rule kubernetes-kubelet-process --format json`;
+      const run = spawnSync('unshare', ['--pid', '--fork', '--mount', '--mount-proc', 'sh', '-c', script, process.execPath, path.join(dir, 'dist', 'kube-residue.cjs')], {
+        encoding: 'utf8',
+        cwd: '/',
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1' },
+      });
+      const report = JSON.parse(run.stdout) as ScanResult;
+      expect(report.results[0]?.status).toBe('unchecked');
+      expect(report.results[0]?.reason).toMatch(/\/proc is mounted with hidepid=(2|invisible): other users' processes are hidden \(run as root\)/);
+      expect(run.status).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
