@@ -40,15 +40,21 @@ function compiled(source: string, flags: number): RE2JS {
   return re;
 }
 
+/** `^KUBE-`: a literal prefix and nothing else, the commonest chain and set regex. */
+const LITERAL_PREFIX = /^\^([A-Za-z0-9_-]+)$/;
+
 /** Compiles a rule's regex (validated at load time, so this throws only for a rule that skipped validation). */
 export function compileRuleRegex(source: string): RuleRegex {
   const re = compiled(source, 0);
+  // The same answer as RE2 for `^literal` (no multiline: ^ is the start of the text), without the engine's
+  // per-call cost: ~0.001 µs instead of ~1 µs, over thousands of chain names on a busy node.
+  const prefix = LITERAL_PREFIX.exec(source)?.[1];
   let calls = 0;
   return {
     source,
     test(text) {
       if (text.length > LONG_INPUT || ++calls % CHECK_EVERY === 0) checkComparisonDeadline();
-      return re.test(text);
+      return prefix !== undefined ? text.startsWith(prefix) : re.test(text);
     },
     matchingLines(text) {
       const lines: number[] = [];
@@ -61,7 +67,7 @@ export function compileRuleRegex(source: string): RuleRegex {
           // A CRLF file's lines end in \r: not part of the line for `$`.
           const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
           if (number % CHECK_EVERY === 0 || line.length > LONG_INPUT) checkComparisonDeadline();
-          if (re.test(line)) lines.push(number);
+          if (prefix !== undefined ? line.startsWith(prefix) : re.test(line)) lines.push(number);
         }
         if (nl === -1) break;
         start = nl + 1;

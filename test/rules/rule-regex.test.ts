@@ -69,3 +69,17 @@ describe('rule regexes', () => {
     expect(re.test(long)).toBe(false);
   });
 });
+
+describe('the ^literal fast path', () => {
+  it('answers as RE2 does', () => {
+    for (const [source, text, want] of [
+      ['^KUBE-', 'KUBE-SERVICES', true],
+      ['^KUBE-', 'MY-KUBE-SERVICES', false],
+      ['^KUBE-', 'KUBE', false],
+      ['^cali-', 'x\ncali-', false],
+    ] as const) {
+      expect(compileRuleRegex(source).test(text), `${source} ${text}`).toBe(want);
+    }
+    expect(compileRuleRegex('^cali-').matchingLines('x\ncali-a\n')).toEqual([2]);
+  });
+});
