@@ -1,6 +1,6 @@
 // `kube-residue rules list|show|validate`: browse the rule packs and check user rule files.
 import type { Rule } from '../model/rule.js';
-import { oneLine } from '../display-text.js';
+import { multiLine, oneLine } from '../display-text.js';
 import { UsageError } from './errors.js';
 import { loadRuleSet, loadUserRules } from './rule-set.js';
 
@@ -79,7 +79,8 @@ export async function rulesShowCommand(id: string, opts: RuleSourceOptions & { f
     'references:',
     ...rule.references.map((r) => `  ${r}`),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // A user's rule file is text from elsewhere: its invisible characters are shown, not sent to the terminal.
+  process.stdout.write(`${multiLine(lines.join('\n'))}\n`);
   return 0;
 }
 
