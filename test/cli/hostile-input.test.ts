@@ -281,6 +281,33 @@ describe('messages', () => {
   });
 });
 
+const isRoot = process.getuid?.() === 0;
+
+describe.skipIf(!isRoot && process.env.CI !== 'true')('a near miss in real kernel state (a network namespace of its own)', () => {
+  it('the NodeLocal DNS rule reports the 169.254.25.10 NOTRACK rule and not the user’s 169.254.25.101 one', () => {
+    const rules = path.join(tree(), 'nodelocal.rules');
+    writeFileSync(
+      rules,
+      [
+        '*raw',
+        ':PREROUTING ACCEPT [0:0]',
+        '-A PREROUTING -d 169.254.25.10/32 -p udp -m udp --dport 53 -m comment --comment "NodeLocal DNS Cache: skip conntrack" -j NOTRACK',
+        '-A PREROUTING -d 169.254.25.101/32 -p udp -m udp --dport 53 -m comment --comment "my own resolver" -j NOTRACK',
+        'COMMIT',
+        '',
+      ].join('\n'),
+    );
+    // iptables state is per network namespace: the rules live and die with this one; the host's are untouched.
+    const script = 'iptables-nft-restore < "$0" && exec "$1" "$2" scan --rule kubespray-nodelocaldns-iptables-rules --format json';
+    const run = spawnSync('unshare', ['--net', 'sh', '-c', script, rules, process.execPath, cliPath], { encoding: 'utf8', cwd: repoRoot });
+    const result = (JSON.parse(run.stdout) as ScanResult).results[0];
+    expect(result?.findings.map((f) => f.target)).toEqual([
+      'ipv4/nft/raw/PREROUTING: -d 169.254.25.10/32 -p udp -m udp --dport 53 -m comment --comment NodeLocal DNS Cache: skip conntrack -j NOTRACK',
+    ]);
+    expect(run.status).toBe(1);
+  });
+});
+
 describe('the fix script’s dry run shows host names escaped', () => {
   it('a file name with ESC, a bidi override and a newline is printed as $\'...\' with octal escapes, on one line', () => {
     const name = 'kr-evil-\u001b[31mred\u202etxt.exe\nsecond';
