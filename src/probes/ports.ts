@@ -6,22 +6,22 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { PortCheck } from '../model/rule.js';
 import { parseProcNet, type SocketEntry } from '../parsers/proc-net.js';
 import type { ProbeContext } from './context.js';
+import { absentOrUnavailable } from './fs-errors.js';
 import { cgroupPaths, hostPidNamespace, pidNamespaceOf } from './processes.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface SocketOwner {
   pid: number;
   comm: string;
-  /** As in the process probe: `other` is a container's or nested node's PID namespace. */
-  pidNamespace: 'host' | 'other' | 'unknown';
-  cgroups: string[];
+  /** As in the process probe: `other` is a container's or nested node's PID namespace (absent: not read). */
+  pidNamespace?: 'host' | 'other' | 'unknown';
+  cgroups?: string[];
 }
 
 export interface Listener extends SocketEntry {
   /** Processes holding the socket, as `comm[pid]`; empty for kernel sockets (vxlan) or when not visible. */
   owners: SocketOwner[];
 }
-
 
 const TABLES = [
   ['tcp', 'ipv4', 'tcp'],
@@ -32,7 +32,7 @@ const TABLES = [
 
 function socketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Map<number, SocketOwner[]> {
   const owners = new Map<number, SocketOwner[]>();
-  const procDir = ctx.hostPath('/proc');
+  const procDir = ctx.hostPathFollow('/proc');
   const hostPidNs = hostPidNamespace(procDir);
   for (const name of readdirSync(procDir)) {
     if (!/^\d+$/.test(name)) continue;
@@ -79,7 +79,7 @@ export const portProbe: Probe<PortCheck, Listener[]> = {
   id: 'port',
   async gather(ctx, requests) {
     const wantedPorts = new Set(requests.flatMap((r) => r.ports));
-    const netDir = ctx.hostPath(`/proc/${ctx.onHost ? 'self' : '1'}/net`);
+    const netDir = ctx.hostPathFollow(`/proc/${ctx.onHost ? 'self' : '1'}/net`);
     const sockets: SocketEntry[] = [];
     let readable = 0;
     for (const [file, family, protocol] of TABLES) {
@@ -87,8 +87,9 @@ export const portProbe: Probe<PortCheck, Listener[]> = {
       try {
         text = readFileSync(`${netDir}/${file}`, 'utf8');
         readable++;
-      } catch {
-        continue; // tcp6/udp6 are absent when IPv6 is disabled
+      } catch (err) {
+        absentOrUnavailable(`${netDir}/${file}`, err); // tcp6/udp6 are absent when IPv6 is disabled
+        continue;
       }
       for (const s of parseProcNet(text, protocol, family)) if (s.listening && wantedPorts.has(s.localPort)) sockets.push(s);
     }
