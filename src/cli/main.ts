@@ -9,6 +9,8 @@ import { collect, parseProfile, parseReportSpec, parseSeconds, parseSeverity } f
 import { fixCommand, SCAN_ONLY_OPTIONS, type FixCommandOptions } from './fix-command.js';
 import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './scan-command.js';
+import { registerAuditCommands } from './audit-commands.js';
+import { addTrustOptions } from './trust.js';
 
 function ruleSourceOptions(cmd: Command): Command {
   return cmd
@@ -25,8 +27,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)');
 
   ruleSourceOptions(
-    program
-      .command('scan')
+    addTrustOptions(program
+      .command('scan'))
       .description('evaluate the selected rules against this host and report; changes nothing on the host')
       .addOption(new Option('--profile <name>', 'post-reset, pre-join or all').default('all').argParser(parseProfile))
       .option('--tag <tag>', 'only rules with this tag (repeatable)', collect, [])
@@ -86,6 +88,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('validate <file...>')
     .description('validate rule files (exit 0 when valid, 2 with file, line, rule and field for each problem)')
     .action(async (files: string[]) => setExit(await rulesValidateCommand(files)));
+  registerAuditCommands(program, setExit, ruleSourceOptions);
   return program;
 }
 

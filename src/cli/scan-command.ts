@@ -1,12 +1,14 @@
 // `kube-residue scan`: select rules, run the scan, write every requested report, exit by the result.
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { ScanResult } from '../model/result.js';
-import { exitCodeFor } from '../engine/exit-code.js';
+import { EXIT, exitCodeFor } from '../engine/exit-code.js';
 import { loadReporter, reporterNames } from '../report/index.js';
 import { UsageError } from './errors.js';
 import { scanWithOptions, type ScanRunOptions } from './scan-run.js';
+import { finishTrust, planTrust, strictWaiverFailure, type TrustOptions } from './trust.js';
+import { reportChunks, signReport } from './report-output.js';
 
-export interface ScanCommandOptions extends ScanRunOptions {
+export interface ScanCommandOptions extends ScanRunOptions, TrustOptions {
   format?: string;
   output?: string;
   report: Array<{ format: string; file?: string }>;
@@ -27,20 +29,17 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
     if (!reporterNames().includes(o.format)) throw new UsageError(`unknown format "${o.format}" (known: ${reporterNames().join(', ')})`);
   }
 
-  const result: ScanResult = await scanWithOptions(opts);
+  const plan = await planTrust(opts, new Date());
+  const result: ScanResult = await finishTrust(await scanWithOptions(opts), plan, opts, new Date());
 
   for (const o of outputs) {
     const reporter = await loadReporter(o.format);
     if (!reporter) continue;
-    const options = { color: o.file ? false : colorWanted(process.stdout) };
-    if (reporter.renderChunks) {
-      writeChunks(o.file, reporter.renderChunks(result, options));
-    } else if (o.file) {
-      writeFileSync(o.file, reporter.render(result, options));
-    } else {
-      process.stdout.write(reporter.render(result, options));
-    }
+    const options = { color: o.file ? false : colorWanted(process.stdout), sarifWaived: opts.sarifWaived };
+    writeChunks(o.file, reportChunks(reporter, result, options));
+    if (o.file && opts.signKey) signReport(o.file, opts.signKey);
   }
+  if (strictWaiverFailure(result, opts)) return EXIT.residue;
   return exitCodeFor(result);
 }
 
