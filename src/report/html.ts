@@ -5,6 +5,7 @@
 import type { Severity } from '../model/rule.js';
 import type { RuleResult, ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
+import { auditPairs, openView, waivedRows, waiverOwnerText } from './waived.js';
 import { html, multiLine, oneLine } from './escape.js';
 import {
   bySeverity,
@@ -236,7 +237,9 @@ function ruleArticle(rule: RuleResult, index: number): string {
   return parts.join('\n');
 }
 
-export function renderHtml(result: ScanResult): string {
+export function renderHtml(full: ScanResult): string {
+  const result = openView(full);
+  const waived = waivedRows(full);
   const s = result.summary;
   const host = result.host;
   const found = bySeverity(foundRules(result));
@@ -288,6 +291,7 @@ export function renderHtml(result: ScanResult): string {
   if (result.selection.tags.length > 0) meta.push(metaItem('Tags selected', text(result.selection.tags.join(', '))));
   if (result.selection.rules.length > 0) meta.push(metaItem('Rules selected', text(result.selection.rules.join(', '))));
   if (result.selection.skip.length > 0) meta.push(metaItem('Rules skipped', text(result.selection.skip.join(', '))));
+  for (const [name, value] of auditPairs(result.audit)) meta.push(metaItem(name, `<span class="mono">${hostText(value)}</span>`, true));
   out.push(`<dl class="meta">${meta.join('')}</dl>`);
   out.push('</header>');
 
@@ -332,6 +336,20 @@ export function renderHtml(result: ScanResult): string {
   if (found.length === 0) out.push('<p class="empty">No residue found by any checked rule.</p>');
   found.forEach((rule, i) => out.push(ruleArticle(rule, i)));
   out.push('</section>');
+
+  if (waived.length > 0) {
+    out.push('<section class="card" id="waived">');
+    out.push(`<h2>Waived <span class="count">(${plural(waived.length, 'finding')})</span></h2>`);
+    out.push('<p class="muted">Accepted by a waiver: reported, but they do not fail the run until the waiver expires.</p>');
+    out.push('<table><thead><tr><th></th><th>Rule</th><th>Severity</th><th>Target</th><th>Justification</th><th>Owner</th><th>Waiver</th></tr></thead><tbody>');
+    for (const w of waived) {
+      out.push(
+        `<tr class="waived"><td><strong>WAIVED</strong></td><td><code>${text(w.rule)}</code></td><td>${severityBadge(w.severity)}</td><td><code>${hostText(w.target)}</code></td><td>${hostText(w.justification)}</td><td>${hostText(waiverOwnerText(w))}</td><td><code>${hostText(w.source)}</code></td></tr>`,
+      );
+    }
+    out.push('</tbody></table>');
+    out.push('</section>');
+  }
 
   // What could not be checked.
   out.push('<section class="card" id="unchecked">');

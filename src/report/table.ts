@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import type { RuleResult, ScanResult } from '../model/result.js';
 import { SEVERITIES, type Severity } from '../model/rule.js';
 import type { Reporter, RenderOptions } from './reporter.js';
+import { openView, waivedRows, waiverOwnerText } from './waived.js';
 
 type Style = Parameters<typeof styleText>[0];
 const SEVERITY_STYLE: Record<Severity, Style> = { critical: ['bold', 'red'], high: 'red', medium: 'yellow', low: 'cyan', info: 'gray' };
@@ -42,7 +43,8 @@ function byRuleSeverity(a: RuleResult, b: RuleResult): number {
 export const tableReporter: Reporter = {
   name: 'table',
   description: 'a table for people (default on a terminal)',
-  render(result, opts) {
+  render(full, opts) {
+    const result = openView(full);
     const width = Math.max(100, Math.min(process.stdout.columns || 140, 200));
     const out: string[] = [`kube-residue ${result.tool.version} — ${result.host.hostname} (${result.host.os}, kernel ${result.host.kernel})${result.host.root === '/' ? '' : `, root ${result.host.root}`}`];
     const found = result.results.filter((r) => r.status === 'found').sort(byRuleSeverity);
@@ -64,6 +66,14 @@ export const tableReporter: Reporter = {
       }
       out.push(table.toString());
     }
+    const waived = waivedRows(full);
+    if (waived.length > 0) {
+      out.push(paint(opts, ['bold', 'cyan'], `Waived (${waived.length}, reported but not failing the run):`));
+      for (const w of waived) out.push(`  WAIVED ${w.severity} ${oneLine(w.rule, 60)} ${oneLine(w.target, 80)} — ${oneLine(w.justification, 100)} (${oneLine(waiverOwnerText(w), 80)}; ${oneLine(w.source, 80)})`);
+    }
+    for (const e of full.waivers?.expired ?? []) out.push(paint(opts, 'yellow', `expired waiver ${oneLine(e.source, 80)}: ${e.rule} expired on ${e.expires}, no longer applied`));
+    for (const e of full.waivers?.stale ?? []) out.push(paint(opts, 'yellow', `stale waiver ${oneLine(e.source, 80)}: ${e.rule}${e.target ? ` ${oneLine(e.target, 80)}` : ''} matched nothing`));
+    if (full.baseline && full.baseline.heldBack > 0) out.push(paint(opts, 'gray', `baseline ${oneLine(full.baseline.file, 80)}: ${full.baseline.heldBack} known finding(s) held back`));
     const unchecked = result.results.filter((r) => r.status === 'unchecked');
     if (unchecked.length > 0) {
       out.push(paint(opts, ['bold', 'yellow'], `Unchecked (${unchecked.length}):`));

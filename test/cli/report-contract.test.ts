@@ -19,7 +19,8 @@ function scan(args: string[]): ScanResult {
 const hostroot = ['--no-builtin', '--rules', fixture('rules', 'hostroot-rules.yaml'), '--root', fixture('hostroot')];
 
 function stable(r: ScanResult): unknown {
-  return { ...r, startedAt: 0, finishedAt: 0, probes: r.probes.map((p) => ({ ...p, durationMs: 0 })) };
+  const audit = r.audit ? { ...r.audit, startedAt: 0, finishedAt: 0 } : undefined;
+  return { ...r, startedAt: 0, finishedAt: 0, probes: r.probes.map((p) => ({ ...p, durationMs: 0 })), audit, integrity: undefined };
 }
 
 describe('JSON report contract', () => {
