@@ -9,6 +9,7 @@ import { knownCniPlugins } from '../gate/cni.js';
 import { checkDigest } from '../integrity/digest.js';
 import { signatureFile, verifySignature } from '../integrity/ssh-sign.js';
 import type { ScanResult } from '../model/result.js';
+import { readReport as readValidReport } from '../fix/report-input.js';
 import { loadWaiverFile } from '../waivers/load.js';
 import { DEFAULT_MAX_HORIZON_DAYS, formatWaiverProblem } from '../waivers/model.js';
 import { UsageError } from './errors.js';
@@ -65,15 +66,11 @@ async function waiversLint(file: string, opts: { rules: string[]; builtin: boole
 }
 
 function readReport(file: string): ScanResult {
-  let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    return readValidReport(file);
   } catch (err) {
-    throw new UsageError(`${file}: not a readable JSON report (${(err as Error).message})`);
+    throw new UsageError((err as Error).message);
   }
-  const r = data as Partial<ScanResult>;
-  if (!Array.isArray(r.results) || typeof r.host !== 'object') throw new UsageError(`${file}: not a kube-residue JSON report (scan --format json)`);
-  return data as ScanResult;
 }
 
 function diffCommand(beforeFile: string, afterFile: string, format: 'table' | 'json' | 'markdown'): number {

@@ -147,6 +147,17 @@ describe('scan --waivers', () => {
   });
 });
 
+describe('fix --from a report with waivers', () => {
+  it('plans nothing for a waived finding', () => {
+    const report = path.join(dir, 'for-fix.json');
+    runCli(['scan', ...hostroot, '--waivers', nginxOnly, '--format', 'json', '--output', report]);
+    const fix = runCli(['fix', '--from', report]);
+    expect(fix.status, fix.stderr).toBe(0);
+    expect(fix.stdout).toContain('/etc/kubernetes/manifests/kube-apiserver.yaml');
+    expect(fix.stdout).not.toContain('/etc/kubernetes/manifests/nginx-proxy.yml');
+  });
+});
+
 describe('waived findings in every format', () => {
   const formats = ['table', 'markdown', 'html', 'junit', 'sarif'] as const;
   const files = Object.fromEntries(formats.map((f) => [f, path.join(dir, `report.${f}`)]));
