@@ -19,17 +19,26 @@ function digestField(hex: string): string {
   return `"digest": "${hex}"`;
 }
 
+/** How much of the end of the report is held back: the digest field and the few closing brackets after it. */
+const TAIL_CHARS = 1024;
+
 /**
- * Passes the report's text through, hashing it, and writes the digest into the placeholder at the end. The
- * placeholder lies within the last two chunks (only a few closing brackets follow it), so only those wait.
+ * Passes the report's text through, hashing it, and writes the digest into the placeholder at the end. Only the
+ * last TAIL_CHARS characters wait (the placeholder may straddle two chunks, so a count of chunks would not do).
  */
 export function* sealChunks(chunks: Iterable<string>): Generator<string> {
   const hash = createHash('sha256');
   const held: string[] = [];
+  let heldChars = 0;
   for (const chunk of chunks) {
     hash.update(chunk, 'utf8');
     held.push(chunk);
-    if (held.length > 2) yield held.shift() as string;
+    heldChars += chunk.length;
+    while (held.length > 1 && heldChars - (held[0] as string).length >= TAIL_CHARS) {
+      const first = held.shift() as string;
+      heldChars -= first.length;
+      yield first;
+    }
   }
   const tail = held.join('');
   const at = tail.lastIndexOf(digestField(DIGEST_PLACEHOLDER));
