@@ -2,7 +2,8 @@
 // planner read. Its JSON form is the versioned report contract (src/schema/report.schema.json).
 import type { CheckKind, Profile, ProfileSelector, RebootClears, RuleSource, Severity } from './rule.js';
 
-export const REPORT_SCHEMA_VERSION = '1.0';
+/** 1.1 added waivers, baselines, the audit trail, the content digest, blocksJoin and the `waived` status. */
+export const REPORT_SCHEMA_VERSION = '1.1';
 
 /** `waived`: every finding of the rule is covered by a waiver (src/waivers); it never fails the run. */
 export type RuleStatus = 'found' | 'clean' | 'unchecked' | 'waived';
@@ -104,7 +105,8 @@ export interface RuleFileInfo {
 }
 
 export interface ScanResult {
-  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  /** What this tool writes is REPORT_SCHEMA_VERSION; a saved report read back (fix --from, diff) may be older. */
+  schemaVersion: typeof REPORT_SCHEMA_VERSION | '1.0';
   tool: { name: 'kube-residue'; version: string; rulesVersion: string };
   host: HostIdentity;
   startedAt: string;

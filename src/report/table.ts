@@ -22,7 +22,7 @@ function oneLine(text: string, max: number): string {
 
 function verdictLine(result: ScanResult, opts: RenderOptions): string {
   const s = result.summary;
-  const counts = `${s.rules} rules: ${s.found} found, ${s.clean} clean, ${s.unchecked} unchecked; ${s.findings} finding${s.findings === 1 ? '' : 's'}`;
+  const counts = `${s.rules} rules: ${s.found} found, ${s.clean} clean, ${s.unchecked} unchecked; ${s.findings} finding${s.findings === 1 ? '' : 's'}${s.waived ? ` (+${s.waived} waived)` : ''}`;
   const bySev = SEVERITIES.filter((sev) => s.bySeverity[sev] > 0)
     .map((sev) => `${s.bySeverity[sev]} ${sev}`)
     .join(', ');

@@ -49,7 +49,7 @@ describe('JSON report contract', () => {
   it('names the schema version and the tool', () => {
     const r = scan(hostroot);
     const pkg = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as { version: string };
-    expect(r.schemaVersion).toBe('1.0');
+    expect(r.schemaVersion).toBe('1.1');
     expect(r.tool).toMatchObject({ name: 'kube-residue', version: pkg.version });
   });
 });
