@@ -29,6 +29,7 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
     if (!reporterNames().includes(o.format)) throw new UsageError(`unknown format "${o.format}" (known: ${reporterNames().join(', ')})`);
   }
 
+  if (opts.signKey && !outputs.some((o) => o.file)) throw new UsageError('--sign-key signs report files: add --output <file> or --report <format>=<file>');
   const plan = await planTrust(opts, new Date());
   const result: ScanResult = await finishTrust(await scanWithOptions(opts), plan, opts, new Date());
 

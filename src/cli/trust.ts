@@ -1,6 +1,7 @@
 // What `scan` does for decisions and audits, around the scan itself: waivers (--waivers), baselines
 // (--baseline, --write-baseline), the audit trail (always; hardware facts with --audit), the report's content
 // digest (JSON) and an OpenSSH signature (--sign-key). Options are declared here so main.ts stays small.
+import { accessSync, constants } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { auditTrail } from '../audit/trail.js';
 import { bootId, runningUid } from '../audit/host-facts.js';
@@ -76,6 +77,13 @@ export async function planTrust(opts: TrustOptions & { rules: string[]; builtin:
     if (loaded.errors.length > 0) throw new UsageError(`invalid waiver file:\n${loaded.errors.map((p) => `  ${formatWaiverProblem(p)}`).join('\n')}`);
     for (const w of loaded.warnings) process.stderr.write(`kube-residue: waiver ${formatWaiverProblem(w)}\n`);
     plan.waivers = { file: opts.waivers, list: loaded.waivers };
+  }
+  if (opts.signKey) {
+    try {
+      accessSync(opts.signKey, constants.R_OK);
+    } catch (err) {
+      throw new UsageError(`--sign-key ${opts.signKey}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
   }
   if (opts.baseline) {
     const data = readBaseline(opts.baseline);

@@ -337,10 +337,15 @@ export function renderHtml(full: ScanResult): string {
   found.forEach((rule, i) => out.push(ruleArticle(rule, i)));
   out.push('</section>');
 
-  if (waived.length > 0) {
+  const lapsed = [
+    ...(full.waivers?.expired ?? []).map((e) => `expired waiver ${e.source}: ${e.rule} expired on ${e.expires} and no longer applies`),
+    ...(full.waivers?.stale ?? []).map((e) => `stale waiver ${e.source}: ${e.rule}${e.target ? ` ${e.target}` : ''} matched nothing`),
+  ];
+  if (waived.length > 0 || lapsed.length > 0) {
     out.push('<section class="card" id="waived">');
     out.push(`<h2>Waived <span class="count">(${plural(waived.length, 'finding')})</span></h2>`);
     out.push('<p class="muted">Accepted by a waiver: reported, but they do not fail the run until the waiver expires.</p>');
+    for (const l of lapsed) out.push(`<p class="muted">${hostText(l)}</p>`);
     out.push('<table><thead><tr><th></th><th>Rule</th><th>Severity</th><th>Target</th><th>Justification</th><th>Owner</th><th>Waiver</th></tr></thead><tbody>');
     for (const w of waived) {
       out.push(
