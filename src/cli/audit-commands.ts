@@ -1,5 +1,5 @@
 // The decision and audit commands: `gate` (may this node join?), `waivers lint`, `diff` of two reports and
-// `verify` of a report's digest and signature. Registered by main.ts in one call.
+// `verify` of a report's digest and signature, plus scan's trust options. Registered by main.ts in one call.
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { diffScans } from '../diff/diff.js';
@@ -16,10 +16,16 @@ import { UsageError } from './errors.js';
 import { parseSeconds } from './options.js';
 import { GATE_EXIT_HELP, gateCommand, type GateCommandOptions } from './gate-command.js';
 import { loadRuleSet } from './rule-set.js';
+import { addTrustOptions } from './trust.js';
 
 type SetExit = (code: number) => void;
 
 export function registerAuditCommands(program: Command, setExit: SetExit, ruleSourceOptions: (cmd: Command) => Command): void {
+  // scan's options for waivers, baselines, the audit trail and signing (src/cli/trust.ts).
+  const scan = program.commands.find((c) => c.name() === 'scan');
+  if (!scan) throw new Error('registerAuditCommands: the scan command must be declared first');
+  addTrustOptions(scan);
+
   ruleSourceOptions(
     program
       .command('gate')

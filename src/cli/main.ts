@@ -10,7 +10,6 @@ import { fixCommand, SCAN_ONLY_OPTIONS, type FixCommandOptions } from './fix-com
 import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './scan-command.js';
 import { registerAuditCommands } from './audit-commands.js';
-import { addTrustOptions } from './trust.js';
 
 function ruleSourceOptions(cmd: Command): Command {
   return cmd
@@ -27,8 +26,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)');
 
   ruleSourceOptions(
-    addTrustOptions(program
-      .command('scan'))
+    program
+      .command('scan')
       .description('evaluate the selected rules against this host and report; changes nothing on the host')
       .addOption(new Option('--profile <name>', 'post-reset, pre-join or all').default('all').argParser(parseProfile))
       .option('--tag <tag>', 'only rules with this tag (repeatable)', collect, [])
