@@ -6,8 +6,14 @@ import type { ScanResult } from '../model/result.js';
 import type { Severity } from '../model/rule.js';
 import { isConfigOf } from './cni.js';
 
-/** The rule whose findings are CNI config files; `--cni` decides which of them block. */
+/** The rule whose findings are files in /etc/cni/net.d; `--cni` decides which of them block. */
 export const CNI_CONFIG_RULE = 'kubernetes-cni-net-d';
+
+/** The files a runtime loads as network config (libcni's ConfFiles: .conf, .conflist, .json); a lock file or a
+ * kubeconfig next to them configures nothing, so it cannot send pods to the wrong plugin. */
+function isCniConfigFile(path: string): boolean {
+  return /\.(conf|conflist|json)$/.test(path);
+}
 
 export interface GateBlocker {
   rule: string;
@@ -62,6 +68,10 @@ export function gateVerdict(result: ScanResult, opts: { cni?: string; allowUnche
       continue;
     }
     for (const f of r.findings) {
+      if (r.ruleId === CNI_CONFIG_RULE && !isCniConfigFile(f.target)) {
+        advisories.push({ rule: r.ruleId, title: r.title, target: f.target });
+        continue;
+      }
       if (r.ruleId === CNI_CONFIG_RULE && opts.cni !== undefined && isConfigOf(opts.cni, f.target)) {
         allowedCniConfig.push(f.target);
         continue;

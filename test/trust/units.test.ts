@@ -93,3 +93,17 @@ describe('gateVerdict', () => {
     expect(gateVerdict(partly, { allowUnchecked: true }).ready).toBe(true);
   });
 });
+
+describe('gateVerdict and CNI files', () => {
+  const base = loadFixture('dirty-node').results.find((r) => r.findings.length > 0)!;
+  const cniRule = (targets: string[]): ScanResult => ({
+    ...loadFixture('clean-node'),
+    results: [{ ...base, ruleId: 'kubernetes-cni-net-d', blocksJoin: 'why', status: 'found', reason: undefined, findings: targets.map((target) => ({ ...base.findings[0]!, target })) }],
+  });
+
+  it('blocks on config files only (.conf, .conflist, .json): a lock file next to them configures nothing', () => {
+    const v = gateVerdict(cniRule(['/etc/cni/net.d/cni.lock', '/etc/cni/net.d/10-flannel.conflist', '/etc/cni/net.d/99-loopback.conf']), { allowUnchecked: false, cni: 'calico' });
+    expect(v.blockers.map((b) => b.target)).toEqual(['/etc/cni/net.d/10-flannel.conflist', '/etc/cni/net.d/99-loopback.conf']);
+    expect(v.advisories.map((a) => a.target)).toEqual(['/etc/cni/net.d/cni.lock']);
+  });
+});
