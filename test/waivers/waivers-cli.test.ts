@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/result.js';
 import { fixture, runCli } from '../helpers/cli.js';
+import { sarifProblems } from '../report/sarif-checks.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kr-waivers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -184,6 +185,17 @@ describe('waived findings in every format', () => {
     expect(waived?.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'kubespray re-creates nginx-proxy on scale.yml; removed with the node in CHG-1234' }]);
     const open = sup.runs[0]?.results.find((r) => r.properties.target === '/etc/kubernetes/manifests/kube-apiserver.yaml');
     expect(open?.suppressions).toBeUndefined();
+    // Both stay valid SARIF 2.1.0 that GitHub ingests.
+    expect(sarifProblems(read(suppressed))).toEqual([]);
+    expect(sarifProblems(read(files.sarif as string))).toEqual([]);
+  });
+
+  it('keeps the JUnit counts true: the waived test case is counted and skipped', () => {
+    const xml = read(files.junit as string);
+    const cases = (xml.match(/<testcase /g) ?? []).length;
+    const skippedCases = (xml.match(/<skipped /g) ?? []).length;
+    expect(xml).toContain(`<testsuites name="kube-residue all scan of node1" tests="${cases}" failures=`);
+    expect(xml).toMatch(new RegExp(`<testsuites [^>]* skipped="${skippedCases}"`));
   });
 });
 
