@@ -291,7 +291,6 @@ export function renderHtml(full: ScanResult): string {
   if (result.selection.tags.length > 0) meta.push(metaItem('Tags selected', text(result.selection.tags.join(', '))));
   if (result.selection.rules.length > 0) meta.push(metaItem('Rules selected', text(result.selection.rules.join(', '))));
   if (result.selection.skip.length > 0) meta.push(metaItem('Rules skipped', text(result.selection.skip.join(', '))));
-  for (const [name, value] of auditPairs(result.audit)) meta.push(metaItem(name, `<span class="mono">${hostText(value)}</span>`, true));
   out.push(`<dl class="meta">${meta.join('')}</dl>`);
   out.push('</header>');
 
@@ -388,6 +387,16 @@ export function renderHtml(full: ScanResult): string {
     for (const p of problems) {
       out.push(`<tr><td><code>${hostText(p.file)}</code></td><td>${p.line ?? ''}</td><td>${hostText(p.message)}</td></tr>`);
     }
+    out.push('</tbody></table>');
+    out.push('</section>');
+  }
+
+  const audit = auditPairs(result.audit);
+  if (audit.length > 0) {
+    out.push('<section class="card" id="audit">');
+    out.push('<h2>Audit trail</h2>');
+    out.push('<table><thead><tr><th>Field</th><th>Value</th></tr></thead><tbody>');
+    for (const [name, value] of audit) out.push(`<tr><td><code>${text(name)}</code></td><td class="mono">${hostText(value)}</td></tr>`);
     out.push('</tbody></table>');
     out.push('</section>');
   }
