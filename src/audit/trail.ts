@@ -1,6 +1,6 @@
 // The audit trail every machine report carries: which tool build ran which rule packs (by content hash) with
 // which selection, which waivers it applied and who owns them, the user's labels, when, as whom, on which host.
-// Pure: the facts are gathered by the caller (host-facts.ts, hardware.ts) and passed in.
+// Pure: the facts come from the scan result and the caller (hardware.ts).
 import type { AuditTrail, ScanResult } from '../model/result.js';
 import type { HardwareFacts } from './hardware.js';
 
@@ -11,7 +11,6 @@ export interface AuditInputs {
   commit?: string;
   nodeVersion: string;
   uid?: number;
-  bootId?: string;
   hardware?: HardwareFacts;
 }
 
@@ -38,7 +37,7 @@ export function auditTrail(result: ScanResult, inputs: AuditInputs): AuditTrail 
     host: {
       hostname: result.host.hostname,
       ...(result.host.machineId ? { machineId: result.host.machineId } : {}),
-      ...(inputs.bootId ? { bootId: inputs.bootId } : {}),
+      ...(result.host.bootId ? { bootId: result.host.bootId } : {}),
       os: result.host.os,
       kernel: result.host.kernel,
     },

@@ -4,7 +4,6 @@
 import { accessSync, constants } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { auditTrail } from '../audit/trail.js';
-import { bootId, runningUid } from '../audit/host-facts.js';
 import { applyBaseline, readBaseline, writeBaseline, type BaselineFile } from '../baseline/baseline.js';
 import type { ScanResult } from '../model/result.js';
 import { isBundled } from '../paths.js';
@@ -119,8 +118,7 @@ export async function finishTrust(scanned: ScanResult, plan: TrustPlan, opts: Tr
     bundled: isBundled,
     commit: buildCommit,
     nodeVersion: process.version,
-    uid: runningUid(),
-    bootId: bootId(result.host.root),
+    uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
     hardware,
   });
   return { ...result, audit };

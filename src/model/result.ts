@@ -71,6 +71,8 @@ export interface HostIdentity {
   /** The filesystem root that was scanned (`/` or the `--root` directory). */
   root: string;
   machineId?: string;
+  /** /proc/sys/kernel/random/boot_id of the running host (not under --root). */
+  bootId?: string;
 }
 
 export type SeverityCounts = Record<Severity, number>;
