@@ -37,8 +37,8 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
     const reporter = await loadReporter(o.format);
     if (!reporter) continue;
     const options = { color: o.file ? false : colorWanted(process.stdout), sarifWaived: opts.sarifWaived };
-    writeChunks(o.file, reportChunks(reporter, result, options));
-    if (o.file && opts.signKey) signReport(o.file, opts.signKey);
+    writeChunks(o.file, await reportChunks(reporter, result, options));
+    if (o.file && opts.signKey) await signReport(o.file, opts.signKey);
   }
   if (strictWaiverFailure(result, opts)) return EXIT.residue;
   return exitCodeFor(result);

@@ -9,7 +9,6 @@ import type { ScanResult } from '../model/result.js';
 import { isBundled } from '../paths.js';
 import { buildCommit } from '../version.js';
 import { applyWaivers } from '../waivers/apply.js';
-import { loadWaiverFile } from '../waivers/load.js';
 import { DEFAULT_MAX_HORIZON_DAYS, formatWaiverProblem, type Waiver } from '../waivers/model.js';
 import { UsageError } from './errors.js';
 import { collect } from './options.js';
@@ -72,6 +71,8 @@ export async function planTrust(opts: TrustOptions & { rules: string[]; builtin:
   const plan: TrustPlan = { labels: parseLabels(opts.label) };
   if (opts.waivers) {
     const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
+    // The YAML parser and the schema compiler only for a scan with --waivers.
+    const { loadWaiverFile } = await import('../waivers/load.js');
     const loaded = loadWaiverFile(opts.waivers, { now, maxHorizonDays: opts.waiverMaxDays, knownRules: new Set(ruleSet.rules.map((r) => r.id)) });
     if (loaded.errors.length > 0) throw new UsageError(`invalid waiver file:\n${loaded.errors.map((p) => `  ${formatWaiverProblem(p)}`).join('\n')}`);
     for (const w of loaded.warnings) process.stderr.write(`kube-residue: waiver ${formatWaiverProblem(w)}\n`);
