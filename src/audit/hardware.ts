@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AuditTrail } from '../model/result.js';
-import { compiledRulesFile, isBundled } from '../paths.js';
+import { compiledRulesFile, isBundled } from '../package-location.js';
 
 type Systeminformation = typeof import('systeminformation');
 

@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { auditTrail } from '../audit/trail.js';
 import { applyBaseline, readBaseline, writeBaseline, type BaselineFile } from '../baseline/baseline.js';
 import type { ScanResult } from '../model/result.js';
-import { isBundled } from '../paths.js';
+import { isBundled } from '../package-location.js';
 import { buildCommit } from '../version.js';
 import { applyWaivers } from '../waivers/apply.js';
 import { DEFAULT_MAX_HORIZON_DAYS, formatWaiverProblem, type Waiver } from '../waivers/model.js';

@@ -4,20 +4,20 @@
 //
 // A GitHub comment holds at most 65,536 characters, so the findings table and the fix commands are capped; the cut
 // is said in the text, and the JSON or HTML report holds everything.
-import type { RuleResult, ScanResult } from '../model/result.js';
+import type { ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
 import { openView, waivedRows, waiverOwnerText } from './waived.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine } from './escape.js';
 import {
   bySeverity,
   partialReason,
-  configurationProblems,
   durationSeconds,
   durationText,
   foundRules,
   plural,
   probeNotes,
-  rebootClearsText,
+  partlyCheckedRules,
+  rebootClearsShort,
   severityCounts,
   sourceText,
   uncheckedRules,
@@ -37,10 +37,6 @@ function cell(text: string): string {
 
 function codeCell(text: string): string {
   return mdCode(oneLine(text), true);
-}
-
-function shortReboot(value: RuleResult['rebootClears']): string {
-  return value === 'recreated-if-enabled' ? 'yes, recreated if enabled' : rebootClearsText(value);
 }
 
 export function renderMarkdown(full: ScanResult): string {
@@ -89,7 +85,7 @@ export function renderMarkdown(full: ScanResult): string {
         if (rows >= MARKDOWN_MAX_TABLE_ROWS) break;
         rows += 1;
         out.push(
-          `| ${rule.severity} | ${codeCell(rule.ruleId)} | ${cell(finding.kind)} | ${codeCell(finding.target)} | ${cell(finding.evidence)} | ${cell(shortReboot(finding.rebootClears))} |`,
+          `| ${rule.severity} | ${codeCell(rule.ruleId)} | ${cell(finding.kind)} | ${codeCell(finding.target)} | ${cell(finding.evidence)} | ${cell(rebootClearsShort(finding.rebootClears))} |`,
         );
       }
     }
@@ -135,7 +131,7 @@ export function renderMarkdown(full: ScanResult): string {
     }
   }
 
-  const partial = result.results.filter((r) => r.status !== 'unchecked' && r.reason);
+  const partial = partlyCheckedRules(result);
   if (partial.length > 0) {
     out.push('');
     out.push('### Partly checked rules');
@@ -178,14 +174,6 @@ export function renderMarkdown(full: ScanResult): string {
       out.push('');
       out.push(`_Fix commands for ${plural(omittedRules, 'more rule')} are not shown; the HTML or JSON report has them all._`);
     }
-  }
-
-  const problems = configurationProblems(result);
-  if (problems.length > 0) {
-    out.push('');
-    out.push('### Rule file problems');
-    out.push('');
-    for (const p of problems) out.push(`- ${mdCode(oneLine(p.line !== undefined ? `${p.file}:${p.line}` : p.file))}: ${cell(p.message)}`);
   }
 
   const notes = probeNotes(result);
