@@ -94,7 +94,7 @@ export async function planTrust(opts: TrustOptions & { rules: string[]; builtin:
 }
 
 /** Waivers, then the baseline, then the audit trail; writes --write-baseline. */
-export async function finishTrust(scanned: ScanResult, plan: TrustPlan, opts: TrustOptions & { cluster: boolean }, now: Date): Promise<ScanResult> {
+export async function finishTrust(scanned: ScanResult, plan: TrustPlan, opts: TrustOptions & { cluster: boolean; timeout: number }, now: Date): Promise<ScanResult> {
   let result = scanned;
   if (plan.waivers) {
     result = applyWaivers(result, plan.waivers.list, plan.waivers.file, now);
@@ -109,9 +109,17 @@ export async function finishTrust(scanned: ScanResult, plan: TrustPlan, opts: Tr
   }
   // Only --audit pays for systeminformation (a dynamic import inside hardware.ts, never on the plain scan path).
   let hardware;
+  let hardwareUnavailable: string | undefined;
   if (opts.audit) {
-    if (result.host.root !== '/') process.stderr.write('kube-residue: --audit: hardware facts describe the running machine, not the --root filesystem; left out\n');
-    else hardware = await (await import('../audit/hardware.js')).hardwareFacts();
+    if (result.host.root !== '/') hardwareUnavailable = 'hardware facts describe the running machine, not the --root filesystem';
+    else {
+      try {
+        hardware = await withinSeconds((await import('../audit/hardware.js')).hardwareFacts(), opts.timeout);
+      } catch (err) {
+        hardwareUnavailable = `systeminformation failed: ${(err as Error).message}`;
+      }
+    }
+    if (hardwareUnavailable) process.stderr.write(`kube-residue: --audit: ${hardwareUnavailable}; hardware facts left out\n`);
   }
   const audit = auditTrail(result, {
     labels: plan.labels,
@@ -122,7 +130,17 @@ export async function finishTrust(scanned: ScanResult, plan: TrustPlan, opts: Tr
     uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
     hardware,
   });
-  return { ...result, audit };
+  return { ...result, audit: hardwareUnavailable ? { ...audit, hardwareUnavailable } : audit };
+}
+
+/** Like a probe, bounded in time: systeminformation runs tools that could hang. */
+function withinSeconds<T>(work: Promise<T>, seconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${seconds}s`)), seconds * 1000);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** --strict-waivers turns stale waivers into a failed run. */

@@ -176,6 +176,8 @@ export interface AuditTrail {
   host: { hostname: string; machineId?: string; bootId?: string; os: string; kernel: string };
   /** Only with --audit: hardware and virtualisation facts from systeminformation. */
   hardware?: { manufacturer: string; model: string; serial: string; uuid: string; virtual: boolean; virtualHost?: string };
+  /** Only with --audit, when the hardware facts could not be had (under --root, a failure, a timeout): why. */
+  hardwareUnavailable?: string;
   /** Only with --audit: systeminformation's osInfo(). */
   osInfo?: { platform: string; distro: string; release: string; codename: string; kernel: string; arch: string; hostname: string; fqdn: string; uefi?: boolean | null };
 }

@@ -6,9 +6,16 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
+import reportSchema from '../../src/schema/report.schema.json' with { type: 'json' };
 import type { ScanResult } from '../../src/model/result.js';
 import { cliPath, fixture, repoRoot, runCli } from '../helpers/cli.js';
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats.default(ajv);
+const validateReport = ajv.compile(reportSchema);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kr-audit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -131,6 +138,17 @@ describe.skipIf(!hasSshKeygen)('signed exports (ssh-keygen -Y sign / verify)', (
   });
 });
 
+describe('scan --audit --root', () => {
+  it('leaves the running machine’s hardware out of a report about a mounted root, and says why', () => {
+    const r = runCli(['scan', ...hostroot, '--audit', '--format', 'json']);
+    const report = JSON.parse(r.stdout) as ScanResult;
+    expect(report.audit?.hardware).toBeUndefined();
+    expect(report.audit?.hardwareUnavailable).toBe('hardware facts describe the running machine, not the --root filesystem');
+    expect(r.stderr).toContain('--audit: hardware facts describe the running machine, not the --root filesystem; hardware facts left out');
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+  });
+});
+
 describe('systeminformation is loaded only for --audit', () => {
   const loaded = (args: string[]): string[] => {
     const log = path.join(dir, `requires-${args.length}.txt`);
@@ -152,7 +170,9 @@ describe('systeminformation is loaded only for --audit', () => {
     const out = path.join(dir, 'audit.json');
     const mods = loaded(['scan', '--audit', '--format', 'json', '--output', out, '--allow-unchecked']);
     expect(mods.filter((m) => /systeminformation/.test(m))).toEqual([path.join(repoRoot, 'dist', 'systeminformation.cjs')]);
-    const a = read(out).audit;
+    const report = read(out);
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    const a = report.audit;
     expect(a?.hardware).toEqual(expect.objectContaining({ manufacturer: expect.any(String), uuid: expect.any(String), virtual: expect.any(Boolean) }));
     expect(a?.osInfo).toEqual(expect.objectContaining({ platform: 'linux', kernel: os.release(), hostname: os.hostname() }));
   });
