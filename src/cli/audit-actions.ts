@@ -13,14 +13,13 @@ import { formatWaiverProblem } from '../waivers/model.js';
 import { UsageError } from './errors.js';
 import { loadRuleSet } from './rule-set.js';
 
-export async function waiversLint(file: string, opts: { rules: string[]; builtin: boolean; waiverMaxDays: string }): Promise<number> {
-  const days = Number(opts.waiverMaxDays);
-  if (!Number.isInteger(days) || days < 1) throw new UsageError('--waiver-max-days must be a whole number of days');
+export async function waiversLint(file: string, opts: { rules: string[]; builtin: boolean; waiverMaxDays: number }): Promise<number> {
+  const days = opts.waiverMaxDays;
   const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
   const loaded = loadWaiverFile(file, { now: new Date(), maxHorizonDays: days, knownRules: new Set(ruleSet.rules.map((r) => r.id)) });
   const problems = [...loaded.errors, ...loaded.warnings].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   for (const p of problems) process.stdout.write(`${formatWaiverProblem(p)}\n`);
-  if (loaded.errors.some((p) => p.line === undefined && p.message.startsWith('cannot read'))) return EXIT.usage;
+  if (loaded.unreadable) return EXIT.usage;
   process.stdout.write(problems.length === 0 ? `${file}: ${loaded.waivers.length} waiver${loaded.waivers.length === 1 ? '' : 's'}, no problems\n` : `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
   return problems.length === 0 ? EXIT.clean : EXIT.residue;
 }

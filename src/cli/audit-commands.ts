@@ -5,7 +5,7 @@ import { knownCniPlugins } from '../gate/cni.js';
 import { DEFAULT_MAX_HORIZON_DAYS } from '../waivers/model.js';
 import { parseSeconds } from './options.js';
 import { GATE_EXIT_HELP, gateCommand, type GateCommandOptions } from './gate-command.js';
-import { addTrustOptions } from './trust.js';
+import { addTrustOptions, parseDays } from './trust.js';
 
 /** The actions' implementations, loaded when one of them runs (see audit-actions.ts). */
 const actions = (): Promise<typeof import('./audit-actions.js')> => import('./audit-actions.js');
@@ -35,8 +35,8 @@ export function registerAuditCommands(program: Command, setExit: SetExit, ruleSo
     waivers
       .command('lint <file>')
       .description('check a waiver file on its own: malformed entries, expired, beyond the horizon, unknown rule ids, duplicates (exit 0 clean, 1 problems, 2 unreadable)')
-      .option('--waiver-max-days <days>', 'the horizon waivers may not exceed', String(DEFAULT_MAX_HORIZON_DAYS)),
-  ).action(async (file: string, opts: { rules: string[]; builtin: boolean; waiverMaxDays: string }) => setExit(await (await actions()).waiversLint(file, opts)));
+      .addOption(new Option('--waiver-max-days <days>', 'the horizon waivers may not exceed').default(DEFAULT_MAX_HORIZON_DAYS).argParser(parseDays)),
+  ).action(async (file: string, opts: { rules: string[]; builtin: boolean; waiverMaxDays: number }) => setExit(await (await actions()).waiversLint(file, opts)));
 
   program
     .command('diff <before.json> <after.json>')

@@ -28,7 +28,7 @@ export interface TrustOptions {
   signKey?: string;
 }
 
-function parseDays(value: string): number {
+export function parseDays(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 3650) throw new InvalidArgumentError('must be a whole number of days between 1 and 3650');
   return n;

@@ -17,6 +17,8 @@ export interface WaiverLoadOptions {
 }
 
 export interface LoadedWaivers {
+  /** The file could not be read at all. */
+  unreadable?: true;
   waivers: Waiver[];
   errors: WaiverProblem[];
   warnings: WaiverProblem[];
@@ -36,7 +38,7 @@ export function loadWaiverFile(file: string, opts: WaiverLoadOptions): LoadedWai
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return { waivers: [], errors: [{ file, message: `cannot read: ${(err as Error).message}` }], warnings: [] };
+    return { unreadable: true, waivers: [], errors: [{ file, message: `cannot read: ${(err as Error).message}` }], warnings: [] };
   }
   return parseWaiverText(text, file, opts);
 }
