@@ -14,7 +14,7 @@ export interface GateCommandOptions {
   timeout: number;
   cni?: string;
   allowUnchecked: boolean;
-  format: string;
+  format: 'text' | 'json';
 }
 
 export const GATE_EXIT_HELP = `Exit codes:
@@ -24,7 +24,6 @@ export const GATE_EXIT_HELP = `Exit codes:
   3  BLOCKED only because blocking rules could not be checked (use --allow-unchecked to accept)`;
 
 export async function gateCommand(opts: GateCommandOptions): Promise<number> {
-  if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`gate --format must be text or json, not "${opts.format}"`);
   if (opts.cni !== undefined && !knownCniPlugins().includes(opts.cni)) {
     throw new UsageError(`unknown --cni "${opts.cni}" (known: ${knownCniPlugins().join(', ')})`);
   }
