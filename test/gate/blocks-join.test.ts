@@ -26,6 +26,9 @@ describe('blocksJoin in the built-in rules', () => {
       'kubernetes-kubelet-pki': /client certificate/,
       'kubernetes-pki': /ca\.crt already exists/,
       'kubernetes-etcd-data': /DirAvailable--var-lib-etcd/,
+      'rke2-etcd-data': /old etcd member/,
+      'k3s-datastore': /resumes the old cluster/,
+      'rke2-static-pod-manifests': /old rke2 control plane/,
       'kubernetes-cni-net-d': /first CNI config/,
       'k3s-node-password': /Node password rejected/,
     };
