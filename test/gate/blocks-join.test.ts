@@ -22,7 +22,7 @@ describe('blocksJoin in the built-in rules', () => {
       'container-runtime-crio-conmon': /address already in use/,
       'k3s-containerd-shims': /address already in use/,
       'rke2-containerd-shims': /address already in use/,
-      'kubernetes-component-kubeconfigs': /kubelet\.conf/,
+      'kubernetes-component-kubeconfigs': /skips kubeadm join altogether while \/etc\/kubernetes\/kubelet\.conf exists/,
       'kubernetes-kubelet-pki': /client certificate/,
       'kubernetes-pki': /ca\.crt already exists/,
       'kubernetes-etcd-data': /DirAvailable--var-lib-etcd/,
