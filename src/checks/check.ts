@@ -3,7 +3,6 @@
 // them, the fix variables its findings carry (typed), and its metadata (schema fields, regex fields, SARIF
 // precision, start order, README line). The registry (./index.ts) is typed so a missing kind fails `tsc`.
 import { globsMatcher } from '../glob.js';
-import type { FixVars } from '../model/result.js';
 import type { CheckKind, CheckOf } from '../model/rule.js';
 import type { ProbeContext } from '../probes/context.js';
 import type { Probe } from '../probes/probe.js';
@@ -11,8 +10,8 @@ import type { Probe } from '../probes/probe.js';
 /** One fix variable's value: one shell word, several words, or a list of word lists (for `{{name[]}}`). */
 export type FixVarValue = string | string[] | string[][];
 
-/** A kind's fix variables as a type: every finding has a `target`; the rest is the kind's own. */
-export type FixVarsShape = { target: string } & { [name: string]: FixVarValue | undefined };
+/** A kind's fix variables as a type: every finding has a `target`; the rest is the kind's own (optional ones too). */
+export type FixVarsShape = { target: string } & { [name: string]: FixVarValue };
 
 export interface RawFinding<V extends FixVarsShape = FixVarsShape> {
   target: string;
@@ -26,13 +25,6 @@ export interface MatchOutcome<V extends FixVarsShape = FixVarsShape> {
   partial?: string;
   /** Something worth saying that does not make the rule unchecked (unit state unread where files were read). */
   note?: string;
-}
-
-/** A finding's typed variables as the report carries them: the ones the finding has, none set to undefined. */
-export function reportedVars(vars: FixVarsShape): FixVars {
-  const out: FixVars = {};
-  for (const [name, value] of Object.entries(vars)) if (value !== undefined) out[name] = value;
-  return out;
 }
 
 /** Each parameter of a check, as the TypeScript type declares it: required or optional. */

@@ -5,7 +5,6 @@ import type { CheckKind, Rule, Severity } from '../model/rule.js';
 import { SEVERITIES } from '../model/rule.js';
 import { REPORT_SCHEMA_VERSION, type Finding, type HostIdentity, type ProbeRun, type RuleFileInfo, type RuleResult, type ScanResult, type Verdict } from '../model/result.js';
 import { checkDefinitions, type AnyCheckDefinition } from '../checks/index.js';
-import { reportedVars } from '../checks/check.js';
 import { createProbeContext, type ProbeContext } from '../probes/context.js';
 import { ProbeUnavailable } from '../probes/probe.js';
 import { hostIdentity } from '../host/identity.js';
@@ -119,14 +118,13 @@ function evaluate(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ct
     return { ...base, status: 'unchecked', reason: `comparison failed: ${(err as Error).message}` };
   }
   const findings: Finding[] = match.findings
-    .map((f) => ({ f, vars: reportedVars(f.vars) }))
-    .map(({ f, vars }) => ({
+    .map((f) => ({
       kind: rule.check.kind,
       target: f.target,
       evidence: f.evidence,
       rebootClears: rule.rebootClears,
-      fix: renderFix(rule.fix.commands, vars),
-      vars,
+      fix: renderFix(rule.fix.commands, f.vars),
+      vars: f.vars,
     }))
     .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
   if (findings.length > 0) {
