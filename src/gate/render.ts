@@ -30,7 +30,7 @@ export function gateDocument(v: GateVerdict, result: ScanResult): GateDocument {
 export function gateText(doc: GateDocument): string {
   const out: string[] = [`kube-residue gate — ${oneLine(doc.host.hostname)}: may this node (re-)join a cluster?${doc.cni ? ` (CNI to be installed: ${oneLine(doc.cni)})` : ''}`];
   for (const b of doc.blockers) {
-    const fix = b.fix.length > 0 ? b.fix.map(oneLine).join('; ') : 'see the rule';
+    const fix = b.fix.length > 0 ? b.fix.map((c) => oneLine(c)).join('; ') : 'see the rule';
     out.push(`BLOCKER ${b.rule}: ${oneLine(b.target)} — ${oneLine(b.why)} Fix: ${fix}`);
   }
   for (const u of doc.unchecked) {
