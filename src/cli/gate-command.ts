@@ -21,7 +21,8 @@ export const GATE_EXIT_HELP = `Exit codes:
   0  READY: no blocker (and every blocking rule was checked, or --allow-unchecked)
   1  BLOCKED: at least one leftover blocks a join
   2  usage error or invalid rule file
-  3  BLOCKED only because blocking rules could not be checked (use --allow-unchecked to accept)`;
+  3  BLOCKED only because blocking rules could not be checked (use --allow-unchecked to accept)
+  4  internal error: a bug in kube-residue, not a verdict`;
 
 export async function gateCommand(opts: GateCommandOptions): Promise<number> {
   if (opts.cni !== undefined && !knownCniPlugins().includes(opts.cni)) {
