@@ -38,22 +38,54 @@ function readLinkOr(file: string): string | undefined {
   }
 }
 
-/** The PID namespace of a process (`/proc/<pid>`) against that of the scanned host's PID 1 (`hostPidNs`). */
-export function pidNamespaceOf(procPidDir: string, hostPidNs: string | undefined): ProcessInfo['pidNamespace'] {
-  const ns = readLinkOr(`${procPidDir}/ns/pid`);
-  return ns === undefined || hostPidNs === undefined ? 'unknown' : ns === hostPidNs ? 'host' : 'other';
+/** How to recognize the scanned host's PID namespace: PID 1's ns/pid link, and its depth of nesting. */
+export interface HostPidNamespace {
+  link?: string;
+  depth?: number;
 }
 
-/** PID 1's PID namespace link under a /proc directory. */
-export function hostPidNamespace(procDir: string): string | undefined {
-  return readLinkOr(`${procDir}/1/ns/pid`);
+/**
+ * `NSpid:` of /proc/PID/status lists the pid in every PID namespace from the reader's down to the process's own,
+ * so its length is how deeply the process is nested. Readable without ptrace rights, unlike the ns/pid link
+ * (which a scanner without CAP_SYS_PTRACE over PID 1 cannot read): the fallback that still tells them apart.
+ */
+export function nsPidDepth(status: string): number | undefined {
+  const m = /^NSpid:\s*([\d\s]+)$/m.exec(status);
+  return m ? (m[1] as string).trim().split(/\s+/).length : undefined;
 }
 
-/** Field 4 of /proc/PID/stat; the comm in field 2 may hold spaces and parentheses, so parse after the last ')'. */
-export function parentPid(stat: string): number {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ppid = Number(rest[1]);
-  return Number.isInteger(ppid) ? ppid : 0;
+/** `PPid:` of /proc/PID/status (0 when absent). */
+export function statusParentPid(status: string): number {
+  const m = /^PPid:\s*(\d+)/m.exec(status);
+  return m ? Number(m[1]) : 0;
+}
+
+export function hostPidNamespace(procDir: string): HostPidNamespace {
+  let status = '';
+  try {
+    status = readFileSync(`${procDir}/1/status`, 'utf8');
+  } catch {
+    status = '';
+  }
+  return { link: readLinkOr(`${procDir}/1/ns/pid`), depth: nsPidDepth(status) };
+}
+
+/** The PID namespace of a process (`/proc/<pid>`, its status text given) against the scanned host's PID 1's. */
+export function pidNamespaceOf(procPidDir: string, host: HostPidNamespace, status?: string): ProcessInfo['pidNamespace'] {
+  const link = host.link === undefined ? undefined : readLinkOr(`${procPidDir}/ns/pid`);
+  if (link !== undefined && host.link !== undefined) return link === host.link ? 'host' : 'other';
+  let text = status;
+  if (text === undefined) {
+    try {
+      text = readFileSync(`${procPidDir}/status`, 'utf8');
+    } catch {
+      text = '';
+    }
+  }
+  const depth = nsPidDepth(text);
+  if (depth === undefined || host.depth === undefined) return 'unknown';
+  // Every process in this /proc is in PID 1's namespace or one nested below it.
+  return depth === host.depth ? 'host' : 'other';
 }
 
 /** The distinct paths of /proc/PID/cgroup (`hierarchy-id:controllers:path` lines). */
@@ -105,8 +137,10 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
         exe = '';
         exeUnreadable = !isAbsent(err);
       }
-      const pidNamespace = pidNamespaceOf(base, hostPidNs);
-      const info: ProcessInfo = { pid, comm, cmdline, exe, ppid: parentPid(readOr(`${base}/stat`, '')), cgroups: cgroupPaths(readOr(`${base}/cgroup`, '')), pidNamespace };
+      // status gives the parent and the namespace depth in one read (no ptrace rights needed).
+      const status = readOr(`${base}/status`, '');
+      const pidNamespace = pidNamespaceOf(base, hostPidNs, status);
+      const info: ProcessInfo = { pid, comm, cmdline, exe, ppid: statusParentPid(status), cgroups: cgroupPaths(readOr(`${base}/cgroup`, '')), pidNamespace };
       out.push(exeUnreadable ? { ...info, exeUnreadable } : info);
     }
     return out;

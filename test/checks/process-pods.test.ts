@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { podMembers, processCheck } from '../../src/checks/process.js';
 import type { ProcessCheck } from '../../src/model/rule.js';
 import { createProbeContext } from '../../src/probes/context.js';
-import { cgroupPaths, parentPid, type ProcessInfo } from '../../src/probes/processes.js';
+import { cgroupPaths, nsPidDepth, statusParentPid, type ProcessInfo } from '../../src/probes/processes.js';
 
 const ctx = createProbeContext({ root: '/', timeoutMs: 1000 });
 const proc = (p: Partial<ProcessInfo> & Pick<ProcessInfo, 'pid' | 'comm'>): ProcessInfo => ({ cmdline: p.comm, exe: '', ppid: 1, cgroups: ['/'], pidNamespace: 'host', ...p });
@@ -44,8 +44,12 @@ describe('process check', () => {
     expect(f[0]?.evidence).toContain('below shim containerd-shim[100]');
   });
 
-  it('reads ppid after the last parenthesis of stat and the paths of /proc/PID/cgroup', () => {
-    expect(parentPid('42 (a) b) c) S 7 42 42 0 -1')).toBe(7);
+  it('reads the parent and the PID-namespace depth from /proc/PID/status, and the paths of /proc/PID/cgroup', () => {
+    const status = 'Name:\tpause\nTgid:\t954677\nPid:\t954677\nPPid:\t954662\nNSpid:\t954677\t12\t1\n';
+    expect(statusParentPid(status)).toBe(954662);
+    expect(nsPidDepth(status)).toBe(3);
+    expect(nsPidDepth('Name:\tinit\nNSpid:\t1\n')).toBe(1);
+    expect(nsPidDepth('Name:\told kernel\n')).toBeUndefined();
     expect(cgroupPaths('12:pids:/kubepods/pod1/x\n1:name=systemd:/kubepods/pod1/x\n0::/\n')).toEqual(['/kubepods/pod1/x', '/']);
   });
 });
