@@ -5,7 +5,10 @@
 #  - a leaked pod of this host: its sandbox `pause` and a container process, each in the pod's own PID
 #    namespace and in the pod's kubepods cgroup, left running after their shim was killed (residue).
 # Binaries are copies of sleep under the real names, so comm is the real one.
+# shellcheck source=../sandbox/lib/plant.sh
 . "$KR_SANDBOX_HOME/lib/plant.sh"
+# KR_CLASS is read by the plant.sh helpers (kr_record).
+# shellcheck disable=SC2034
 
 sleeper() {
   mkdir -p -- "$(dirname -- "$1")"
