@@ -104,9 +104,10 @@ function expectClean(s: Scan, what: string): void {
   expect(s.status, `${what}: exit status (stderr: ${s.stderr})`).toBe(0);
 }
 
-/** bash: fetch http://127.0.0.1:PORT/ (the busybox httpd index) with busybox's wget, or say FAIL. */
+/** bash: fetch http://127.0.0.1:PORT/ (the busybox httpd index) or say FAIL. Node's fetch: the host's busybox
+ * wget (static glibc) crashes resolving, and wget/curl need not be installed. */
 function fetch(port: number): string {
-  return `busybox wget -T 5 -q -O - http://127.0.0.1:${port}/ 2>&1 || echo "FAIL ${port}"`;
+  return `node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(5000) }).then((r) => r.text()).then((t) => process.stdout.write(t), (e) => console.log("FAIL", process.argv[1], String(e)))' http://127.0.0.1:${port}/`;
 }
 
 const BUSYBOX_INDEX = 'kr-sandbox busybox';
@@ -201,6 +202,8 @@ kr_rt_section FIXRUN
 bash test/fix/sandbox-fix-run.sh | sed 's/^=====KR:\\([A-Z0-9_]*\\)=====$/=====KR:FIX_\\1=====/'
 
 # What a Docker and a Podman user check afterwards.
+kr_rt_section MOBY_PIDS_AFTER; kr_rt_engine_pids moby
+kr_rt_section PODMAN_PIDS_AFTER; kr_rt_engine_pids podman
 kr_rt_section ENGINES_AFTER
 kr_rt_docker ps --format 'docker {{.Names}} {{.Status}}'
 kr_rt_podman ps --format 'podman {{.Names}} {{.Status}}'
@@ -267,6 +270,8 @@ kr_rt_podman run --rm localhost/kr/busybox:1.35 echo podman-runs-new-containers 
     expect(lines(r.sections.get('FIX_USER_AFTER'))).toEqual(before);
     const whiteouts = lines(r.sections.get('FIX_UPPER_NEW')).filter((l) => l.startsWith('c '));
     expect(whiteouts, 'files of the host (packages) deleted by the script').toEqual([]);
+    expect(pidTable(r.sections.get('MOBY_PIDS_AFTER')), 'Docker container processes after the script').toEqual(pidTable(r.sections.get('MOBY_PIDS')));
+    expect(pidTable(r.sections.get('PODMAN_PIDS_AFTER')), 'Podman container processes after the script').toEqual(pidTable(r.sections.get('PODMAN_PIDS')));
     const after = r.sections.get('ENGINES_AFTER') ?? '';
     expect(after).toMatch(/^docker web Up/m);
     expect(after).toMatch(/^podman pweb Up/m);
