@@ -179,6 +179,7 @@ kr_rt_record user path /var/lib/containers/storage
 kr_rt_record user path /var/lib/docker
 
 # Kubernetes: a host-network static pod holding 6443, a pod with a hostPort and a sidecar, a second pod.
+kr_rt_phase engines started
 kr_rt_import_busybox_ctr k8s.io
 kr_rt_k8s_pod --name kube-apiserver-kr-sandbox --namespace kube-system --qos burstable --host-network \\
   --container kube-apiserver='exec httpd -f -p 6443 -h /var/www' >/dev/null
@@ -186,6 +187,7 @@ kr_rt_k8s_pod --name web-0 --namespace default --port 8080:80 \\
   --container web='exec httpd -f -p 80 -h /var/www' --container sidecar='echo started; exec sleep 2147483647' >/dev/null
 kr_rt_k8s_pod --name coredns-5d78c9869d-x7k2p --namespace kube-system --qos burstable \\
   --container coredns='exec httpd -f -p 8181 -h /var/www' >/dev/null
+kr_rt_phase pods started
 kr_rt_section HTTP_POD; ${fetch(8080)}
 kr_rt_section HTTP_STATIC; ${fetch(6443)}
 sleep 0.5
@@ -198,10 +200,12 @@ kr_rt_section PODMAN_PIDS; kr_rt_engine_pids podman
 kr_rt_section LOGS; cat /var/log/containers/web-0_default_sidecar-*.log
 
 # scan -> fix --from -> run the script (sysctl, modprobe, swapon, systemctl, crictl stubbed) -> rescan.
+kr_rt_phase scan, fix, rescan
 kr_rt_section FIXRUN
 bash test/fix/sandbox-fix-run.sh | sed 's/^=====KR:\\([A-Z0-9_]*\\)=====$/=====KR:FIX_\\1=====/'
 
 # What a Docker and a Podman user check afterwards.
+kr_rt_phase engines checked
 kr_rt_section MOBY_PIDS_AFTER; kr_rt_engine_pids moby
 kr_rt_section PODMAN_PIDS_AFTER; kr_rt_engine_pids podman
 kr_rt_section ENGINES_AFTER
@@ -212,6 +216,7 @@ ${fetch(8082)}
 kr_rt_start_containerd
 kr_rt_docker run --rm kr/busybox:1.35 echo docker-runs-new-containers 2>&1 || echo "FAIL docker run"
 kr_rt_podman run --rm localhost/kr/busybox:1.35 echo podman-runs-new-containers 2>&1 || echo "FAIL podman run"
+kr_rt_phase done
 `,
     });
     expectCompleted(r);

@@ -46,6 +46,8 @@ KR_RT_SCENARIO=${KR_RT_SCENARIO:-runtimes}
 KR_RT_INITIALISED=${KR_RT_INITIALISED:-0}
 
 kr_rt_log() { printf '[kr-rt] %s\n' "$*" >&2; }
+# kr_rt_phase NAME: log NAME with the seconds since the script started (where a slow test spends its time).
+kr_rt_phase() { printf '[kr-rt] %4ds %s\n' "$SECONDS" "$*" >&2; }
 kr_rt_die() {
   printf '[kr-rt] ERROR: %s\n' "$*" >&2
   return 1
@@ -126,8 +128,32 @@ kr_rt_init() {
     cat "$f" >"$KR_RT_DIR/run/${f##*/}"
     mount --bind "$KR_RT_DIR/run/${f##*/}" "$f"
   done
+  kr_rt_fresh_host
   KR_RT_INITIALISED=1
   trap 'kr_rt_stop_all' EXIT
+}
+
+# What the machine's own runtimes and Kubernetes keep at run time (not shipped by a package). When the sandbox
+# shows the machine's runtime files (sandbox.sh --keep-host-runtime, which runWithRuntimes uses so that the
+# packages' own configuration and units are there, as on a host with the packages installed), these are still
+# the state of the machine's own daemons: removed inside the sandbox (whiteouts in the overlays; the host is
+# untouched), so a test starts from a freshly installed host whatever ran on this machine.
+KR_RT_MACHINE_STATE=(
+  /var/lib/containerd /var/lib/docker /var/lib/containers /var/lib/cni /var/lib/crio /var/lib/kubelet
+  /var/lib/dockershim /var/lib/cri-dockerd /var/log/pods /var/log/containers /etc/kubernetes /etc/crictl.yaml
+  /run/containerd /run/docker /run/docker.sock /run/docker.pid /run/containers /run/podman /run/libpod /run/crio
+  /run/netns /run/cni /opt/cni /opt/containerd
+)
+
+# kr_rt_fresh_host: remove (inside the sandbox) every KR_RT_MACHINE_STATE path no installed package ships.
+kr_rt_fresh_host() {
+  local p
+  for p in "${KR_RT_MACHINE_STATE[@]}"; do
+    [[ -e $p || -L $p ]] || continue
+    if dpkg-query -S "$p" >/dev/null 2>&1 || rpm -qf "$p" >/dev/null 2>&1; then continue; fi
+    rm -rf -- "$p"
+    kr_rt_log "removed the machine's own runtime state $p (inside the sandbox)"
+  done
 }
 
 # ------------------------------------------------------------------ images
@@ -365,9 +391,9 @@ kr_rt_k8s_network() {
 # kr_rt_k8s_pod --name NAME [--namespace NS] [--uid UID] [--qos besteffort|burstable|guaranteed]
 #   [--host-network] [--port HOSTPORT:CONTAINERPORT]... --container NAME=COMMAND [--container ...]
 # A pod as kubelet + containerd's CRI plugin create it, in containerd namespace k8s.io: the sandbox container
-# (image $KR_RT_PAUSE_IMAGE running a busybox `sleep`, the pause stand-in) with the CRI annotations and
-# kubelet's labels, its netns /run/netns/cni-<uuid> set up by the real loopback, bridge, host-local and portmap
-# plugins (unless --host-network), the sandbox's shm tmpfs, hostname/hosts/resolv.conf, and one container per
+# (image $KR_RT_PAUSE_IMAGE running busybox `sh` + `sleep`, which exit on SIGTERM/SIGINT as pause does) with
+# the CRI annotations and kubelet's labels, its netns /run/netns/cni-<uuid> set up by the real loopback,
+# bridge, host-local and portmap plugins (unless --host-network), the sandbox's shm tmpfs, hostname/hosts/resolv.conf, and one container per
 # --container (COMMAND run by sh -c in $KR_RT_IMAGE) joining the pod's netns, with cgroupfs-driver cgroups
 # /kubepods[/QOS]/pod<uid>/<id> and kubelet's log layout (/var/log/pods/NS_NAME_UID/CONTAINER/0.log and the
 # /var/log/containers symlink). Needs containerd running and the images imported (kr_rt_import_busybox_ctr
@@ -449,7 +475,7 @@ kr_rt_k8s_pod() {
     --label io.cri-containerd.kind=sandbox \
     --annotation io.kubernetes.cri.container-type=sandbox \
     --annotation "io.kubernetes.cri.sandbox-log-directory=$logdir" \
-    "$KR_RT_PAUSE_IMAGE" "$sid" sleep 2147483647 >/dev/null ||
+    "$KR_RT_PAUSE_IMAGE" "$sid" sh -c 'trap "exit 0" TERM INT; sleep 2147483647 & wait' >/dev/null ||
     kr_rt_die "ctr run of the sandbox of $ns/$name failed" || return 1
   kr_rt_k8s_recorded_task "$sid" "$cg/$sid"
 
