@@ -179,14 +179,16 @@ kr_rt_record user path /var/lib/containers/storage
 kr_rt_record user path /var/lib/docker
 
 # Kubernetes: a host-network static pod holding 6443, a pod with a hostPort and a sidecar, a second pod.
+# web-0's containers run as PID 1 without a SIGTERM handler (they ignore TERM, as many real images do); the
+# others exit on TERM.
 kr_rt_phase engines started
 kr_rt_import_busybox_ctr k8s.io
 kr_rt_k8s_pod --name kube-apiserver-kr-sandbox --namespace kube-system --qos burstable --host-network \\
-  --container kube-apiserver='exec httpd -f -p 6443 -h /var/www' >/dev/null
+  --container kube-apiserver='trap "exit 0" TERM; httpd -f -p 6443 -h /var/www & wait' >/dev/null
 kr_rt_k8s_pod --name web-0 --namespace default --port 8080:80 \\
   --container web='exec httpd -f -p 80 -h /var/www' --container sidecar='echo started; exec sleep 2147483647' >/dev/null
 kr_rt_k8s_pod --name coredns-5d78c9869d-x7k2p --namespace kube-system --qos burstable \\
-  --container coredns='exec httpd -f -p 8181 -h /var/www' >/dev/null
+  --container coredns='trap "exit 0" TERM; httpd -f -p 8181 -h /var/www & wait' >/dev/null
 kr_rt_phase pods started
 kr_rt_section HTTP_POD; ${fetch(8080)}
 kr_rt_section HTTP_STATIC; ${fetch(6443)}

@@ -29,6 +29,7 @@
 # dies with the sandbox's PID namespace.
 
 : "${KR_SANDBOX_DIR:?KR_SANDBOX_DIR not set: source runtimes.sh in a command run by sandbox.sh}"
+KR_RT_LIB_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # Scratch space of the harness: /tmp is a fresh tmpfs inside the sandbox.
 KR_RT_DIR=${KR_RT_DIR:-/tmp/kr-rt}
 # Debian installs the CNI plugins in /usr/lib/cni (containernetworking-plugins); upstream uses /opt/cni/bin.
@@ -317,59 +318,14 @@ kr_rt_cni_conflist() {
 EOF
 }
 
-# kr_rt_cni_json_plugins CONFLIST: the plugin objects of a conflist, one compact JSON per line, with the
-# network's name and cniVersion (what libcni passes each plugin).
-kr_rt_cni_plugins() {
-  node -e '
-    const l = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    for (const p of l.plugins) console.log(JSON.stringify({ cniVersion: l.cniVersion, name: l.name, ...p }));
-  ' "$1"
-}
-
 # kr_rt_cni COMMAND CONFLIST CONTAINERID NETNS IFNAME [PORTMAPPINGS_JSON]: run the conflist's plugins the way a
-# runtime (libcni) does: each plugin binary from CNI_PATH with CNI_* in the environment and its config on stdin,
-# chaining prevResult on ADD (in order) and DEL (reverse order), runtimeConfig for the capabilities it declares,
-# plus libcni's result cache (/var/lib/cni/results). Prints the final result on ADD.
+# runtime (libcni) does (lib/cni-exec.mjs: CNI_* environment, config on stdin, prevResult chained, runtimeConfig
+# for declared capabilities, libcni's /var/lib/cni/results cache). Prints the final result on ADD.
+# KR_RT_CNI_POD_NS / KR_RT_CNI_POD_NAME fill CNI_ARGS as the CRI plugin does.
 kr_rt_cni() {
-  local cmd=$1 conflist=$2 id=$3 netns=$4 ifname=$5 ports=${6:-[]} plugin conf type prev="" out netname
-  local -a plugins=()
-  mapfile -t plugins < <(kr_rt_cni_plugins "$conflist")
-  netname=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).name)' "$conflist")
-  if [[ $cmd == DEL ]]; then
-    local -a rev=()
-    for ((i = ${#plugins[@]} - 1; i >= 0; i--)); do rev+=("${plugins[i]}"); done
-    plugins=("${rev[@]}")
-    prev=$(node -e 'try { const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(JSON.stringify(c.result)); } catch { }' \
-      "/var/lib/cni/results/$netname-$id-$ifname" 2>/dev/null || true)
-  fi
-  for plugin in "${plugins[@]}"; do
-    conf=$(KR_P=$plugin KR_PREV=$prev KR_PORTS=$ports node -e '
-      const p = JSON.parse(process.env.KR_P);
-      if (p.capabilities && p.capabilities.portMappings) p.runtimeConfig = { portMappings: JSON.parse(process.env.KR_PORTS) };
-      delete p.capabilities;
-      if (process.env.KR_PREV) p.prevResult = JSON.parse(process.env.KR_PREV);
-      console.log(JSON.stringify(p));')
-    type=$(KR_P=$plugin node -e 'console.log(JSON.parse(process.env.KR_P).type)')
-    out=$(printf '%s' "$conf" | CNI_COMMAND=$cmd CNI_CONTAINERID=$id CNI_NETNS=$netns CNI_IFNAME=$ifname \
-      CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=${KR_RT_CNI_POD_NS-};K8S_POD_NAME=${KR_RT_CNI_POD_NAME-};K8S_POD_INFRA_CONTAINER_ID=$id" \
-      CNI_PATH=$KR_RT_CNI_PATH timeout "$KR_RT_TIMEOUT" "$KR_RT_CNI_PATH/$type") ||
-      kr_rt_die "CNI $cmd $type failed: $out" || return 1
-    [[ $cmd == ADD ]] && prev=$out
-  done
-  if [[ $cmd == ADD ]]; then
-    mkdir -p /var/lib/cni/results
-    # shellcheck disable=SC2016 # JavaScript, not shell
-    KR_RES=$prev KR_ID=$id KR_IF=$ifname KR_NET=$netname KR_PORTS=$ports node -e '
-      const fs = require("fs");
-      const e = process.env;
-      fs.writeFileSync(`/var/lib/cni/results/${e.KR_NET}-${e.KR_ID}-${e.KR_IF}`, JSON.stringify({
-        kind: "cniCacheV1", containerId: e.KR_ID, config: fs.readFileSync(process.argv[1]).toString("base64"),
-        ifName: e.KR_IF, networkName: e.KR_NET, capabilityArgs: { portMappings: JSON.parse(e.KR_PORTS) },
-        result: JSON.parse(e.KR_RES) }));' "$conflist"
-    printf '%s\n' "$prev"
-  else
-    rm -f "/var/lib/cni/results/$netname-$id-$ifname"
-  fi
+  KR_CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=${KR_RT_CNI_POD_NS-};K8S_POD_NAME=${KR_RT_CNI_POD_NAME-};K8S_POD_INFRA_CONTAINER_ID=$3" \
+    CNI_PATH=$KR_RT_CNI_PATH KR_CNI_TIMEOUT_MS=$((KR_RT_TIMEOUT * 1000)) \
+    node "$KR_RT_LIB_DIR/cni-exec.mjs" "$@"
 }
 
 # ------------------------------------------------------------------ Kubernetes pods on containerd
@@ -460,7 +416,9 @@ kr_rt_k8s_pod() {
     KR_RT_CNI_POD_NS=$ns KR_RT_CNI_POD_NAME=$name kr_rt_cni ADD "$KR_RT_K8S_CONFLIST" "$sid" "$netns" eth0 "$ports" \
       >"$sbroot/cni-result.json" || return 1
     local ipres
-    ipres=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.ips[0].address.split("/")[0]);' "$sbroot/cni-result.json")
+    # The first address of the result ({"ips":[{...,"address":"10.244.0.2/24",...}]}): host-local's reservation.
+    ipres=$(grep -o '"address":"[^"/]*' "$sbroot/cni-result.json" | head -n 1 | cut -d'"' -f4)
+    [[ -n $ipres ]] || kr_rt_die "no address in the CNI result of $ns/$name" || return 1
     kr_rt_record residue path "/var/lib/cni/networks/$KR_RT_K8S_NET/$ipres"
     kr_rt_record residue path "/var/lib/cni/results/$KR_RT_K8S_NET-$sid-eth0"
     # The netns, cni0 (first pod), the veth, and the bridge's and portmap's chains.
