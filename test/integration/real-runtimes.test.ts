@@ -163,6 +163,8 @@ ${profiles.map((p) => scan(p.replace('-', '_').toUpperCase(), `--profile ${p}`))
 
   it('4. containerd killed under running k8s.io pods: everything reported, the fix clears it, Docker and Podman untouched', () => {
     const r = runWithRuntimes({
+      // The user's own state of the other sandbox tests too (myapp files, units, links, chains, DOCKER-USER).
+      scenarios: ['user-state'],
       timeoutMs: 240_000,
       env: { KR_FIX_CLI: 'dist/kube-residue.cjs' },
       script: `
@@ -185,12 +187,12 @@ kr_rt_phase engines started
 kr_rt_import_busybox_ctr k8s.io
 kr_rt_k8s_pod --name kube-apiserver-kr-sandbox --namespace kube-system --qos burstable --host-network \\
   --container kube-apiserver='trap "exit 0" TERM; httpd -f -p 6443 -h /var/www & wait' >/dev/null
-kr_rt_k8s_pod --name web-0 --namespace default --port 8080:80 \\
+kr_rt_k8s_pod --name web-0 --namespace default --port 8088:80 \\
   --container web='exec httpd -f -p 80 -h /var/www' --container sidecar='echo started; exec sleep 2147483647' >/dev/null
 kr_rt_k8s_pod --name coredns-5d78c9869d-x7k2p --namespace kube-system --qos burstable \\
   --container coredns='trap "exit 0" TERM; httpd -f -p 8181 -h /var/www & wait' >/dev/null
 kr_rt_phase pods started
-kr_rt_section HTTP_POD; ${fetch(8080)}
+kr_rt_section HTTP_POD; ${fetch(8088)}
 kr_rt_section HTTP_STATIC; ${fetch(6443)}
 sleep 0.5
 
