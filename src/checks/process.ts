@@ -3,7 +3,7 @@ import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
 
 /** Cgroups kubelet (systemd or cgroupfs driver) or containerd's default `/<namespace>/<id>` give pod containers. */
-const POD_CGROUP = /^\/(kubepods|kubepods\.slice|k8s\.io)(\/|$)/;
+export const POD_CGROUP = /^\/(kubepods|kubepods\.slice|k8s\.io)(\/|$)/;
 /** A containerd shim of namespace k8s.io (comm is cut to 15 characters: containerd-shim). */
 const K8S_SHIM_CMDLINE = /\s-namespace\s+k8s\.io(\s|$)/;
 

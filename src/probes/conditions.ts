@@ -101,7 +101,7 @@ function planOwnership(ctx: ProbeContext, subject: string, ignore: readonly stri
       judge: (own) => {
         const o = own.get(subject);
         const holds = !ownedUnmodified(o);
-        return { holds, detail: describeOwnership(o), unowned: holds ? [subject] : [], owners: o?.owners ?? [] };
+        return { holds, detail: `${subject} ${describeOwnership(o)}`, unowned: holds ? [subject] : [], owners: o?.owners ?? [] };
       },
     };
   }

@@ -2,8 +2,7 @@
 // RPM hosts: one batched `rpm -qf`. Asked only for what rules with conditions matched, after their probes ran,
 // so a host without such matches never reads a package database. A path owned by an installed package and
 // unmodified is not residue; a modified one is reported with the package that owns it and what changed.
-import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { dpkgExpectedMd5, dpkgOwnersFast, openDpkgDatabase, type DpkgDatabase } from './dpkg.js';
 import type { ProbeContext } from './context.js';
 import { rpmOwners } from './rpm.js';
@@ -56,14 +55,6 @@ export function pathSpellings(ctx: ProbeContext, p: string): string[] {
   return m[1] ? [p, `/${rest}`] : [p, `/usr/${rest}`];
 }
 
-function md5Of(file: string): string | undefined {
-  try {
-    return createHash('md5').update(readFileSync(file)).digest('hex');
-  } catch {
-    return undefined;
-  }
-}
-
 function dpkgDatabase(ctx: ProbeContext): DpkgDatabase | undefined {
   return ctx.memo('dpkg-database', () => openDpkgDatabase(ctx.hostPath('/var/lib/dpkg/status'), ctx.hostPath('/var/lib/dpkg/info')));
 }
@@ -77,6 +68,7 @@ async function dpkgLookup(ctx: ProbeContext, db: DpkgDatabase, paths: readonly s
   const owners = await dpkgOwnersFast(db, new Set([...spellings.values()].flat()), ctx.timeoutMs);
   const md5sums = new Map<string, Map<string, string>>();
   const byPath = new Map<string, Ownership>();
+  const { md5File } = await import('./md5.js');
   for (const [p, names] of spellings) {
     const found = names.flatMap((s) => (owners.get(s) ?? []).map((key) => ({ key, spelling: s })));
     const own: Ownership = { owners: [...new Set(found.map((f) => f.key))] };
@@ -85,7 +77,7 @@ async function dpkgLookup(ctx: ProbeContext, db: DpkgDatabase, paths: readonly s
       if (!expected) continue;
       const st = lstatSync(ctx.hostPath(p), { throwIfNoEntry: false });
       if (!st?.isFile() || (!expected.conffile && st.size > MAX_HASHED_BYTES)) break;
-      const actual = md5Of(ctx.hostPath(p));
+      const actual = md5File(ctx.hostPath(p));
       if (actual && actual !== expected.md5) own.modified = { owner: key, conffile: expected.conffile, expected: expected.md5, actual };
       break;
     }
