@@ -22,7 +22,7 @@ set +e
 node dist/kube-residue.cjs scan --format json ${args} >"/tmp/scan-${tag}.json" 2>"/tmp/scan-${tag}.err"
 echo $? >"/tmp/scan-${tag}.status"
 set -e
-kr_rt_section SCAN_${tag}; cat "/tmp/scan-${tag}.json"
+kr_rt_section SCAN_${tag}; cat "/tmp/scan-${tag}.json"; echo
 kr_rt_section STATUS_${tag}; cat "/tmp/scan-${tag}.status"
 kr_rt_section STDERR_${tag}; cat "/tmp/scan-${tag}.err"
 `;

@@ -54,7 +54,8 @@ kr_rt_die() {
   return 1
 }
 
-# kr_rt_section NAME: start an output section (parsed by parseSections in runtimes.ts).
+# kr_rt_section NAME: start an output section (parsed by parseSections in runtimes.ts). The previous section's
+# output must end with a newline (a marker only counts at the start of a line): `cat f.json; echo`.
 kr_rt_section() { printf '=====KR:%s=====\n' "$1"; }
 
 # kr_rt_record CLASS KIND ID: one manifest line (scenario TAB class TAB kind TAB id).
