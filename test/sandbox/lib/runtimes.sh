@@ -23,8 +23,9 @@
 # appended to $KR_SANDBOX_DIR/planted.tsv in the harness's manifest format (README: Manifest).
 #
 # Things that are global in the kernel are kept away from the host: daemons run with a PATH whose modprobe is a
-# stub (no module is ever loaded for them), and dockerd's kernel.keys.root_maxkeys/root_maxbytes writes land on
-# files bind-mounted over those sysctls in the sandbox's mount namespace. Cgroups the runtimes create are below
+# stub (no module is ever loaded for them), dockerd's kernel.keys.root_maxkeys/root_maxbytes writes land on
+# files bind-mounted over those sysctls in the sandbox's mount namespace, and AppArmor reads as disabled (no
+# profile is loaded). Cgroups the runtimes create are below
 # the sandbox's own cgroup (cgroup namespace) and go away with it; every process (daemons, shims, containers)
 # dies with the sandbox's PID namespace.
 
@@ -130,6 +131,12 @@ kr_rt_init() {
     cat "$f" >"$KR_RT_DIR/run/${f##*/}"
     mount --bind "$KR_RT_DIR/run/${f##*/}" "$f"
   done
+  # dockerd, podman and runc load AppArmor profiles (docker-default, containers-default) into the kernel when
+  # AppArmor is on: kernel-wide, and left loaded. They decide by this file; inside the sandbox it says N.
+  if [[ -f /sys/module/apparmor/parameters/enabled ]]; then
+    echo N >"$KR_RT_DIR/run/apparmor-enabled"
+    mount --bind "$KR_RT_DIR/run/apparmor-enabled" /sys/module/apparmor/parameters/enabled
+  fi
   kr_rt_fresh_host
   KR_RT_INITIALISED=1
   trap 'kr_rt_stop_all' EXIT
