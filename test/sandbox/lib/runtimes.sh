@@ -5,8 +5,7 @@
 # busybox-static (nothing can be pulled), pods created the way kubelet + containerd's CRI plugin lay them out,
 # and their network set up by invoking the real CNI plugins as a runtime does.
 #
-# Source it in the command run by sandbox.sh (not in a planting script: daemons must outlive nothing but the
-# command):
+# Source it in the command run by sandbox.sh, not in a planting script (the daemons belong to the command):
 #
 #   . "$KR_SANDBOX_HOME/lib/runtimes.sh"
 #   kr_rt_init                                   # refuses to run outside the sandbox; traps EXIT -> kr_rt_stop_all
@@ -25,9 +24,8 @@
 # Things that are global in the kernel are kept away from the host: daemons run with a PATH whose modprobe is a
 # stub (no module is ever loaded for them), dockerd's kernel.keys.root_maxkeys/root_maxbytes writes land on
 # files bind-mounted over those sysctls in the sandbox's mount namespace, and AppArmor reads as disabled (no
-# profile is loaded). Cgroups the runtimes create are below
-# the sandbox's own cgroup (cgroup namespace) and go away with it; every process (daemons, shims, containers)
-# dies with the sandbox's PID namespace.
+# profile is loaded). Cgroups the runtimes create are below the sandbox's own cgroup (cgroup namespace) and go
+# away with it; every process (daemons, shims, containers) dies with the sandbox's PID namespace.
 
 : "${KR_SANDBOX_DIR:?KR_SANDBOX_DIR not set: source runtimes.sh in a command run by sandbox.sh}"
 KR_RT_LIB_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -43,7 +41,6 @@ KR_RT_STORAGE_DRIVER=${KR_RT_STORAGE_DRIVER:-vfs}
 KR_RT_TIMEOUT=${KR_RT_TIMEOUT:-60}
 KR_RT_IMAGE=${KR_RT_IMAGE:-docker.io/library/busybox:1.35}
 KR_RT_PAUSE_IMAGE=${KR_RT_PAUSE_IMAGE:-registry.k8s.io/pause:3.9}
-KR_RT_NODE=${KR_RT_NODE:-kr-sandbox}
 KR_RT_SCENARIO=${KR_RT_SCENARIO:-runtimes}
 KR_RT_INITIALISED=${KR_RT_INITIALISED:-0}
 
@@ -68,7 +65,7 @@ kr_rt_mount_fstype() {
   awk -v mp="$1" '{ for (i = 7; $i != "-"; i++) { }; if ($5 == mp) t = $(i + 1) } END { print t }' /proc/self/mountinfo
 }
 
-# Refuse to start anything unless this is a kr-sandbox (private overlays, netns, tmpfs /tmp).
+# Refuse to start anything unless this is a kr-sandbox (its hostname, overlays on the system dirs, tmpfs /tmp).
 kr_rt_require_sandbox() {
   local d t
   [[ ${KR_SANDBOX-} == 1 ]] || kr_rt_die "KR_SANDBOX is not 1: refusing to start runtimes outside the sandbox" || return 1
@@ -293,8 +290,7 @@ kr_rt_import_busybox_ctr() {
   shift
   (($# > 0)) || set -- "$KR_RT_IMAGE" "$KR_RT_PAUSE_IMAGE"
   kr_rt_busybox_oci "$archive" "$@" || return 1
-  kr_rt_ctr -n "$ns" images import --snapshotter "$KR_RT_SNAPSHOTTER" --no-unpack=false "$archive" >/dev/null 2>&1 ||
-    kr_rt_ctr -n "$ns" images import --snapshotter "$KR_RT_SNAPSHOTTER" "$archive" >/dev/null ||
+  kr_rt_ctr -n "$ns" images import --snapshotter "$KR_RT_SNAPSHOTTER" "$archive" >/dev/null ||
     kr_rt_die "ctr images import failed" || return 1
 }
 
