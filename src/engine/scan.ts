@@ -138,6 +138,22 @@ function applyConditions(match: MatchOutcome, conditions: readonly Condition[], 
   return { findings: kept, partial, note: match.note, provenance };
 }
 
+/**
+ * `{{unowned}}` of a match judged by conditions: what a clean-up may remove without touching a package's files
+ * or another engine's state. A directory a package owns part of: exactly the entries no package owns; a unit:
+ * its files and links except the ones a package owns unmodified; otherwise the target (or a unit's paths).
+ */
+function removablePaths(f: MatchOutcome['findings'][number], provenance: Finding['provenance']): string[] {
+  const paths = Array.isArray(f.vars.paths) ? (f.vars.paths as unknown[]).filter((p): p is string => typeof p === 'string') : [f.target];
+  if (!provenance) return paths;
+  if (!Array.isArray(f.vars.paths)) return provenance.unowned.length > 0 ? provenance.unowned : paths;
+  // Each judged file or drop-in directory stands for its unowned pieces (none when a package owns it all);
+  // links and anything not judged stay as they are.
+  const subjects = new Set(f.subjects ?? []);
+  const within = (u: string, p: string): boolean => u === p || u.startsWith(`${p}/`);
+  return paths.flatMap((p) => (subjects.has(p) ? provenance.unowned.filter((u) => within(u, p)) : [p]));
+}
+
 function evaluate(rule: Rule, matched: MatchResult, facts: ConditionFacts | undefined): RuleResult {
   const base: RuleResult = {
     ruleId: rule.id,
@@ -161,13 +177,14 @@ function evaluate(rule: Rule, matched: MatchResult, facts: ConditionFacts | unde
   const findings: Finding[] = match.findings
     .map((f) => {
       const provenance = match.provenance.get(f.target);
+      const vars = conditions ? { ...f.vars, unowned: removablePaths(f, provenance) } : f.vars;
       return {
         kind: rule.check.kind,
         target: f.target,
         evidence: f.evidence,
         rebootClears: rule.rebootClears,
-        fix: renderFix(rule.fix.commands, f.vars),
-        vars: f.vars,
+        fix: renderFix(rule.fix.commands, vars),
+        vars,
         ...(provenance ? { provenance } : {}),
       };
     })

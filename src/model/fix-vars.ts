@@ -3,7 +3,9 @@
 import type { CheckKind } from './rule.js';
 
 export const FIX_VARS: Readonly<Record<CheckKind, readonly string[]>> = {
-  path: ['target'],
+  // unowned (rules with conditions): the paths a clean-up may remove without touching a package's files or
+  // another engine's state; the target when nothing in it is owned.
+  path: ['target', 'unowned'],
   mount: ['target', 'fstype', 'source'],
   cgroup: ['target', 'name', 'hierarchy'],
   interface: ['target', 'linkKind'],
@@ -13,7 +15,7 @@ export const FIX_VARS: Readonly<Record<CheckKind, readonly string[]>> = {
   nftables: ['target', 'family', 'table'],
   ipvs: ['target', 'protocolFlag', 'address'],
   ipset: ['target'],
-  'systemd-unit': ['target', 'paths'],
+  'systemd-unit': ['target', 'paths', 'unowned'],
   // pidNamespace: `host`, or `pod` for a process of this host's Kubernetes pod in the pod's own PID namespace
   // (its pid is the host's view of it). Processes of other PID namespaces are never findings.
   process: ['target', 'pid', 'comm', 'pidNamespace'],

@@ -109,8 +109,11 @@ function planOwnership(ctx: ProbeContext, subject: string, ignore: readonly stri
   if (!entries) {
     return { lookups: [], judge: () => ({ holds: true, detail: `more than ${MAX_WALK_ENTRIES} entries: not attributed to a package`, unowned: [subject] }) };
   }
+  // Only what can make it residue is looked up: files and empty directories. The directory's own owner is
+  // said when it costs nothing (/etc, from the conffiles) or when it is empty.
+  const judged = entries.filter((e) => !e.dir || e.empty).map((e) => e.path);
   return {
-    lookups: [subject, ...entries.map((e) => e.path)],
+    lookups: subject.startsWith('/etc/') || entries.length === 0 ? [subject, ...judged] : judged,
     judge: (own) => {
       const top = own.get(subject);
       const pieces: Array<{ path: string; o: Ownership | undefined }> = [];

@@ -137,6 +137,8 @@ describe('provenance on a Debian host with containerd, runc, CNI plugins, docker
       expect(f?.target).toBe('/etc/cni');
       expect(f?.evidence).toContain('net.d/10-calico.conflist from no package');
       expect(f?.provenance).toEqual({ owners: ['podman'], unowned: ['/etc/cni/net.d/10-calico.conflist'] });
+      // The fix removes the calico file, not the directory with Podman's conflist and lock.
+      expect(f?.fix).toEqual(['rm -rf -- /etc/cni/net.d/10-calico.conflist']);
     });
 
     it('reports a modified conffile with the package that owns it and what changed (decommission)', () => {
@@ -155,6 +157,7 @@ describe('provenance on a Debian host with containerd, runc, CNI plugins, docker
     it("reports /var/lib/cni for the pod network's lease, not podman's", () => {
       const f = result(all, 'kubernetes-var-lib-cni')?.findings[0];
       expect(f?.provenance?.unowned).toEqual(['/var/lib/cni/networks/k8s-pod-network/10.244.0.5']);
+      expect(f?.fix).toEqual(['rm -rf -- /var/lib/cni/networks/k8s-pod-network/10.244.0.5']);
     });
 
     it("never reports the package's containerd unit (/lib vs /usr/lib spellings of a /usr-merged host)", () => {
@@ -192,6 +195,9 @@ describe('provenance on a Debian host with containerd, runc, CNI plugins, docker
   it("an installer's drop-in on the package's unit is reported (decommission)", () => {
     const root = host({ 'etc/systemd/system/containerd.service.d/http-proxy.conf': '[Service]\nEnvironment=HTTP_PROXY=http://proxy:3128\n' });
     const { report } = scan(root, 'decommission');
-    expect(result(report, 'container-runtime-containerd-unit')?.findings[0]?.evidence).toContain('http-proxy.conf from no package');
+    const f = result(report, 'container-runtime-containerd-unit')?.findings[0];
+    expect(f?.evidence).toContain('http-proxy.conf from no package');
+    // Its fix removes the drop-in and the enablement link, never the package's unit file.
+    expect(f?.fix.find((c) => c.startsWith('rm '))).toBe('rm -rf -- /etc/systemd/system/containerd.service.d/http-proxy.conf /etc/systemd/system/multi-user.target.wants/containerd.service');
   });
 });

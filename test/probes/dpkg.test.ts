@@ -16,10 +16,10 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 describe('dpkg status', () => {
   it('knows installed packages, their conffiles and md5s, and that config-files is not installed', () => {
     expect(db).toBeDefined();
-    expect(db?.packages.get('containerd')?.installed).toBe(true);
-    expect(db?.packages.get('containerd')?.conffiles.get('/etc/containerd/config.toml')).toBe('773cf1c5a249197a8ef37a08ac168414');
-    expect(db?.packages.get('podman')?.conffiles.has('/etc/cni/net.d/87-podman-bridge.conflist')).toBe(true);
-    expect(db?.packages.get('cri-o-leftover')?.installed).toBe(false);
+    expect(db?.pkg('containerd')?.installed).toBe(true);
+    expect(db?.pkg('containerd')?.conffiles.get('/etc/containerd/config.toml')).toBe('773cf1c5a249197a8ef37a08ac168414');
+    expect(db?.pkg('podman')?.conffiles.has('/etc/cni/net.d/87-podman-bridge.conflist')).toBe(true);
+    expect(db?.pkg('cri-o-leftover')?.installed).toBe(false);
   });
 
   it('keys Multi-Arch: same packages as name:arch, skips obsolete conffiles, reads every unpacked state', () => {
