@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../../src/model/result.js';
 import { describeRun, requireRuntimesOrSkip, runWithRuntimes, type RuntimeRun } from '../sandbox/runtimes.js';
 import type { PlantedItem } from '../sandbox/sandbox.js';
-import { findingsFor, type Hit } from './sandbox-scan.js';
+import { allFindings, findingsFor } from './sandbox-scan.js';
 
 const skip = requireRuntimesOrSkip(['containerd', 'docker', 'podman', 'cni']);
 
@@ -53,12 +53,6 @@ interface Found {
 
 function findings(report: ScanResult): Found[] {
   return report.results.flatMap((res) => res.findings.map((finding) => ({ ruleId: res.ruleId, target: finding.target, finding })));
-}
-
-function hits(report: ScanResult): Hit[] {
-  return report.results.flatMap((r) =>
-    r.findings.map((f) => ({ ruleId: r.ruleId, target: f.target, paths: Array.isArray(f.vars.paths) ? f.vars.paths.flat() : [] })),
-  );
 }
 
 /** Rules that could not be checked, with their reasons (a clean verdict needs none). */
@@ -197,7 +191,7 @@ function expectPodsReported(r: RuntimeRun, scan1: ScanResult): void {
   const residue = r.planted.filter((p) => p.kind !== 'process' && p.class === 'residue');
   const kinds = new Set(residue.map((p) => p.kind));
   for (const k of ['interface', 'iptables-chain', 'netns', 'path', 'mount', 'cgroup'] as const) expect(kinds).toContain(k);
-  const h = hits(scan1);
+  const h = allFindings(scan1);
   const missed = residue.filter((p: PlantedItem) => findingsFor(p, h).length === 0).map((p) => `${p.kind} ${p.id}`);
   expect(missed, 'pod state not reported').toEqual([]);
 }
@@ -317,7 +311,7 @@ kr_rt_phase done
     // No finding names Docker's or Podman's objects, or anything inside them. A directory that holds both
     // (/etc/cni with podman's conflist and the pods' one, /var/lib/cni) may be reported for its Kubernetes part:
     // that the fix then keeps the other engine's files is checked on the host below.
-    const h = hits(fix.scan1);
+    const h = allFindings(fix.scan1);
     const wrong = r.planted
       .filter((p) => p.class === 'user' && p.kind !== 'process')
       .flatMap((p) =>
