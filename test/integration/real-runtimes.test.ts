@@ -106,9 +106,9 @@ function expectClean(s: Scan, what: string): void {
   expect(s.status, `${what}: exit status (stderr: ${s.stderr})`).toBe(0);
 }
 
-/** bash: fetch http://127.0.0.1:PORT/ (the busybox httpd index) or say FAIL. Node's fetch: the host's busybox
- * wget (static glibc) crashes resolving, and wget/curl need not be installed. */
-function fetch(port: number): string {
+/** bash: GET http://127.0.0.1:PORT/ (the busybox httpd index) or say FAIL. With Node's fetch: the host's busybox
+ * wget (static glibc) crashes here, and wget/curl need not be installed. */
+function httpGet(port: number): string {
   return `node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(5000) }).then((r) => r.text()).then((t) => process.stdout.write(t), (e) => console.log("FAIL", process.argv[1], String(e)))' http://127.0.0.1:${port}/`;
 }
 
@@ -128,8 +128,8 @@ kr_rt_k8s_pod --name web-0 --namespace default --port 8088:80 \\
 kr_rt_k8s_pod --name coredns-5d78c9869d-x7k2p --namespace kube-system --qos burstable \\
   --container coredns='trap "exit 0" TERM; httpd -f -p 8181 -h /var/www & wait' >/dev/null
 kr_rt_phase pods started
-kr_rt_section HTTP_POD; ${fetch(8088)}
-kr_rt_section HTTP_STATIC; ${fetch(6443)}
+kr_rt_section HTTP_POD; ${httpGet(8088)}
+kr_rt_section HTTP_STATIC; ${httpGet(6443)}
 sleep 0.5
 kr_rt_kill_containerd
 kr_rt_section K8S_PIDS; kr_rt_engine_pids k8s.io
@@ -211,7 +211,7 @@ describe.skipIf(skip !== undefined)('real container runtimes in the sandbox (iss
       script: `
 kr_rt_start_dockerd
 kr_rt_docker run -d -p 8081:80 --name web kr/busybox:1.35 httpd -f -p 80 -h /var/www >/dev/null
-kr_rt_section HTTP; ${fetch(8081)}
+kr_rt_section HTTP; ${httpGet(8081)}
 kr_rt_section PS; kr_rt_docker ps --format '{{.Names}} {{.Status}} {{.Ports}}'
 ${scan('DOCKER')}`,
     });
@@ -228,7 +228,7 @@ ${scan('DOCKER')}`,
       script: `
 kr_rt_start_podman
 kr_rt_podman run -d -p 8082:80 --name pweb localhost/kr/busybox:1.35 httpd -f -p 80 -h /var/www >/dev/null
-kr_rt_section HTTP; ${fetch(8082)}
+kr_rt_section HTTP; ${httpGet(8082)}
 kr_rt_section PS; kr_rt_podman ps --format '{{.Names}} {{.Status}} {{.Ports}}'
 ${scan('PODMAN')}`,
     });
@@ -286,14 +286,14 @@ kr_rt_section PODMAN_PIDS_AFTER; kr_rt_engine_pids podman
 kr_rt_section ENGINES_AFTER
 kr_rt_docker ps --format 'docker {{.Names}} {{.Status}}'
 kr_rt_podman ps --format 'podman {{.Names}} {{.Status}}'
-${fetch(8081)}
-${fetch(8082)}
+${httpGet(8081)}
+${httpGet(8082)}
 kr_rt_start_containerd
 kr_rt_section MOBY_CONTAINERS_AFTER; kr_rt_ctr -n moby containers ls -q
 kr_rt_section ENGINES_RESTART
 # dockerd reconnects to the restarted containerd in the background: retry for a while.
 kr_rt_wait 20 kr_rt_docker restart -t 1 web && echo "docker restart ok" || echo "FAIL docker restart"
-${fetch(8081)}
+${httpGet(8081)}
 kr_rt_docker run --rm kr/busybox:1.35 echo docker-runs-new-containers 2>&1 || echo "FAIL docker run"
 kr_rt_podman run --rm localhost/kr/busybox:1.35 echo podman-runs-new-containers 2>&1 || echo "FAIL podman run"
 kr_rt_phase done
