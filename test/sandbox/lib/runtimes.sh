@@ -134,9 +134,29 @@ kr_rt_init() {
     echo N >"$KR_RT_DIR/run/apparmor-enabled"
     mount --bind "$KR_RT_DIR/run/apparmor-enabled" /sys/module/apparmor/parameters/enabled
   fi
+  kr_rt_cgroup2_leaf
   kr_rt_fresh_host
   KR_RT_INITIALISED=1
   trap 'kr_rt_stop_all' EXIT
+}
+
+# On a cgroup2-only host runc has to enable controllers for the pods' and containers' cgroups in the sandbox's
+# root cgroup, which cgroup2 refuses while processes live there ("no internal processes"): move them into a leaf
+# cgroup first, as Docker-in-Docker's entrypoint does. (A hybrid host such as this project's CI VM mounts v1
+# controllers and needs nothing.)
+kr_rt_cgroup2_leaf() {
+  local root=/sys/fs/cgroup pid c
+  [[ $(kr_rt_mount_fstype "$root") == cgroup2 ]] || return 0
+  mkdir -p "$root/kr-init"
+  for _ in 1 2 3 4 5; do
+    [[ -s $root/cgroup.procs ]] || break
+    while read -r pid; do
+      echo "$pid" >"$root/kr-init/cgroup.procs" 2>/dev/null || true
+    done <"$root/cgroup.procs"
+  done
+  for c in $(<"$root/cgroup.controllers"); do
+    echo "+$c" >"$root/cgroup.subtree_control" 2>/dev/null || kr_rt_log "cannot enable the $c controller for containers"
+  done
 }
 
 # What the machine's own runtimes and Kubernetes keep at run time (not shipped by a package). When the sandbox
