@@ -156,8 +156,9 @@ describe('provenance on a Debian host with containerd, runc, CNI plugins, docker
 
     it("reports /var/lib/cni for the pod network's lease, not podman's", () => {
       const f = result(all, 'kubernetes-var-lib-cni')?.findings[0];
-      expect(f?.provenance?.unowned).toEqual(['/var/lib/cni/networks/k8s-pod-network/10.244.0.5']);
-      expect(f?.fix).toEqual(['rm -rf -- /var/lib/cni/networks/k8s-pod-network/10.244.0.5']);
+      // The pod network's directory goes whole; Podman's network beside it stays.
+      expect(f?.provenance?.unowned).toEqual(['/var/lib/cni/networks/k8s-pod-network']);
+      expect(f?.fix).toEqual(['rm -rf -- /var/lib/cni/networks/k8s-pod-network']);
     });
 
     it("never reports the package's containerd unit (/lib vs /usr/lib spellings of a /usr-merged host)", () => {
@@ -189,15 +190,15 @@ describe('provenance on a Debian host with containerd, runc, CNI plugins, docker
   it('a conffile of a removed (not purged) package is owned by no installed package', () => {
     // cri-o-leftover is "deinstall ok config-files": /etc/crio/crio.conf is no installed package's.
     const { report } = scan(host({ 'etc/crio/crio.conf': '[crio]\n' }), 'decommission');
-    expect(result(report, 'container-runtime-crio-config')?.findings[0]?.evidence).toContain('crio.conf from no package');
+    expect(result(report, 'container-runtime-crio-config')?.findings[0]?.evidence).toContain('/etc/crio from no package');
   });
 
   it("an installer's drop-in on the package's unit is reported (decommission)", () => {
     const root = host({ 'etc/systemd/system/containerd.service.d/http-proxy.conf': '[Service]\nEnvironment=HTTP_PROXY=http://proxy:3128\n' });
     const { report } = scan(root, 'decommission');
     const f = result(report, 'container-runtime-containerd-unit')?.findings[0];
-    expect(f?.evidence).toContain('http-proxy.conf from no package');
+    expect(f?.evidence).toContain('/etc/systemd/system/containerd.service.d from no package');
     // Its fix removes the drop-in and the enablement link, never the package's unit file.
-    expect(f?.fix.find((c) => c.startsWith('rm '))).toBe('rm -rf -- /etc/systemd/system/containerd.service.d/http-proxy.conf /etc/systemd/system/multi-user.target.wants/containerd.service');
+    expect(f?.fix.find((c) => c.startsWith('rm '))).toBe('rm -rf -- /etc/systemd/system/containerd.service.d /etc/systemd/system/multi-user.target.wants/containerd.service');
   });
 });
