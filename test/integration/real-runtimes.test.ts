@@ -106,10 +106,15 @@ function expectClean(s: Scan, what: string): void {
   expect(s.status, `${what}: exit status (stderr: ${s.stderr})`).toBe(0);
 }
 
-/** bash: GET http://127.0.0.1:PORT/ (the busybox httpd index) or say FAIL. With Node's fetch: the host's busybox
- * wget (static glibc) crashes here, and wget/curl need not be installed. */
+/** bash: GET http://127.0.0.1:PORT/ (the busybox httpd index), retried for 10 s while the server comes up, or
+ * say FAIL. With Node's fetch: the host's busybox wget (static glibc) crashes here, and wget/curl need not be
+ * installed. */
 function httpGet(port: number): string {
-  return `node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(5000) }).then((r) => r.text()).then((t) => process.stdout.write(t), (e) => console.log("FAIL", process.argv[1], String(e)))' http://127.0.0.1:${port}/`;
+  const js =
+    'const u = process.argv[1]; const end = Date.now() + 10000; (async () => { for (;;) { try {' +
+    ' const r = await fetch(u, { signal: AbortSignal.timeout(3000) }); process.stdout.write(await r.text()); return;' +
+    ' } catch (e) { if (Date.now() > end) { console.log("FAIL", u, String(e)); return; } await new Promise((w) => setTimeout(w, 200)); } } })();';
+  return `node -e '${js}' http://127.0.0.1:${port}/`;
 }
 
 const BUSYBOX_INDEX = 'kr-sandbox busybox';
@@ -133,6 +138,7 @@ kr_rt_section HTTP_STATIC; ${httpGet(6443)}
 sleep 0.5
 kr_rt_kill_containerd
 kr_rt_section K8S_PIDS; kr_rt_engine_pids k8s.io
+kr_rt_wait 10 grep -q started /var/log/containers/web-0_default_sidecar-*.log || true
 kr_rt_section LOGS; cat /var/log/containers/web-0_default_sidecar-*.log
 `;
 
