@@ -23,6 +23,8 @@ delete env.NODE_OPTIONS;
 
 const subjects = {
   scan: [process.execPath, bin, 'scan', '--format', 'json'],
+  // The audit export: the same scan plus systeminformation's system() and osInfo() (loaded only for --audit).
+  scanAudit: [process.execPath, bin, 'scan', '--format', 'json', '--audit'],
   audit: ['bash', 'bench/audit.sh'],
   floor: ['bash', 'bench/floor.sh'],
 };
@@ -101,7 +103,7 @@ const check = {};
   once(subjects.floor);
 }
 
-const samples = { scan: [], audit: [], floor: [] };
+const samples = { scan: [], scanAudit: [], audit: [], floor: [] };
 // The provenance probe's own time in each scan (0 when no rule with package conditions matched): what reading
 // the package database costs, next to the scan's wall time. Read from the report after the clock stopped.
 const provenanceMs = [];

@@ -1,15 +1,17 @@
 // `kube-residue scan`: select rules, run the scan, write every requested report, exit by the result.
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import type { ScanResult } from '../model/result.js';
-import { exitCodeFor } from '../engine/exit-code.js';
+import { EXIT, exitCodeFor } from '../engine/exit-code.js';
 import { loadReporter, reporterNames } from '../report/index.js';
+import { checkOutputs, formatForFile, writeFileChunks, type OutputTarget } from './outputs.js';
 import { UsageError } from './errors.js';
 import { scanWithOptions, type ScanRunOptions } from './scan-run.js';
+import { finishTrust, planTrust, strictWaiverFailure, type TrustOptions } from './trust.js';
+import { reportChunks, signReport } from './report-output.js';
 
-export interface ScanCommandOptions extends ScanRunOptions {
+export interface ScanCommandOptions extends ScanRunOptions, TrustOptions {
   format?: string;
   output?: string;
-  report: Array<{ format: string; file?: string }>;
+  report: OutputTarget[];
   quiet: boolean;
 }
 
@@ -18,45 +20,28 @@ export function colorWanted(stream: NodeJS.WriteStream): boolean {
 }
 
 export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
-  // Outputs: --format (to --output or stdout) plus every --report. Checked first, so a typo costs nothing.
-  const stdoutFormat = opts.format ?? (process.stdout.isTTY ? 'table' : 'json');
-  const outputs: Array<{ format: string; file?: string }> = [];
-  if (!opts.quiet || opts.output) outputs.push({ format: stdoutFormat, file: opts.output });
+  // Outputs: --format (to --output or stdout) plus every --report. Checked first, so a typo costs nothing. A file
+  // gets the format its extension names (else JSON), never the terminal's table: `scan --output r.json` on a
+  // terminal writes JSON that `fix --from r.json` reads.
+  const outputs: OutputTarget[] = [];
+  if (opts.output !== undefined) outputs.push({ format: opts.format ?? formatForFile(opts.output), file: opts.output });
+  else if (!opts.quiet) outputs.push({ format: opts.format ?? (process.stdout.isTTY ? 'table' : 'json') });
   outputs.push(...opts.report);
-  for (const o of outputs) {
-    if (!reporterNames().includes(o.format)) throw new UsageError(`unknown format "${o.format}" (known: ${reporterNames().join(', ')})`);
-  }
+  checkOutputs(outputs, reporterNames());
 
-  const result: ScanResult = await scanWithOptions(opts);
+  if (opts.signKey && !outputs.some((o) => o.file)) throw new UsageError('--sign-key signs report files: add --output <file> or --report <format>=<file>');
+  const plan = await planTrust(opts, new Date());
+  const result: ScanResult = await finishTrust(await scanWithOptions(opts), plan, opts, new Date());
 
   for (const o of outputs) {
     const reporter = await loadReporter(o.format);
     if (!reporter) continue;
-    const options = { color: o.file ? false : colorWanted(process.stdout) };
-    if (reporter.renderChunks) {
-      writeChunks(o.file, reporter.renderChunks(result, options));
-    } else if (o.file) {
-      writeFileSync(o.file, reporter.render(result, options));
-    } else {
-      process.stdout.write(reporter.render(result, options));
-    }
+    const options = { color: o.file ? false : colorWanted(process.stdout), sarifWaived: opts.sarifWaived };
+    const chunks = await reportChunks(reporter, result, options);
+    if (o.file) writeFileChunks(o.file, chunks);
+    else for (const chunk of chunks) process.stdout.write(chunk);
+    if (o.file && opts.signKey) await signReport(o.file, opts.signKey);
   }
+  if (strictWaiverFailure(result, opts)) return EXIT.residue;
   return exitCodeFor(result);
-}
-
-/** A report written piece by piece, so a report of tens of MB is never one string (nor one buffer). */
-function writeChunks(file: string | undefined, chunks: Iterable<string>): void {
-  if (!file) {
-    for (const chunk of chunks) process.stdout.write(chunk);
-    return;
-  }
-  const fd = openSync(file, 'w');
-  try {
-    for (const chunk of chunks) {
-      const bytes = Buffer.from(chunk, 'utf8');
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-    }
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -53,7 +53,7 @@ function walk(ctx: ProbeContext, dir: string, ignored: (p: string) => boolean): 
   const visit = (d: WalkEntry, depth: number): boolean => {
     let names: import('node:fs').Dirent[];
     try {
-      names = readdirSync(ctx.hostPath(d.path), { withFileTypes: true });
+      names = readdirSync(ctx.hostPathFollow(d.path), { withFileTypes: true });
     } catch {
       return true;
     }

@@ -6,28 +6,21 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { PortCheck } from '../model/rule.js';
 import { parseProcNet, type SocketEntry } from '../parsers/proc-net.js';
 import type { ProbeContext } from './context.js';
-import { cgroupPaths } from './processes.js';
+import { absentOrUnavailable } from './fs-errors.js';
+import { cgroupPaths, hostPidNamespace, pidNamespaceOf } from './processes.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface SocketOwner {
   pid: number;
   comm: string;
-  /** As in the process probe: `other` is a container's or nested node's PID namespace. */
-  pidNamespace: 'host' | 'other' | 'unknown';
-  cgroups: string[];
+  /** As in the process probe: `other` is a container's or nested node's PID namespace (absent: not read). */
+  pidNamespace?: 'host' | 'other' | 'unknown';
+  cgroups?: string[];
 }
 
 export interface Listener extends SocketEntry {
   /** Processes holding the socket, as `comm[pid]`; empty for kernel sockets (vxlan) or when not visible. */
   owners: SocketOwner[];
-}
-
-function readLinkOr(file: string): string | undefined {
-  try {
-    return readlinkSync(file);
-  } catch {
-    return undefined;
-  }
 }
 
 const TABLES = [
@@ -39,8 +32,8 @@ const TABLES = [
 
 function socketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Map<number, SocketOwner[]> {
   const owners = new Map<number, SocketOwner[]>();
-  const procDir = ctx.hostPath('/proc');
-  const hostPidNs = readLinkOr(`${procDir}/1/ns/pid`);
+  const procDir = ctx.hostPathFollow('/proc');
+  const hostPidNs = hostPidNamespace(procDir);
   for (const name of readdirSync(procDir)) {
     if (!/^\d+$/.test(name)) continue;
     let fds: string[];
@@ -67,8 +60,7 @@ function socketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Map<numbe
       }
       const list = owners.get(inode) ?? [];
       if (!list.some((o) => o.pid === Number(name))) {
-        const ns = readLinkOr(`${procDir}/${name}/ns/pid`);
-        const pidNamespace = ns === undefined || hostPidNs === undefined ? 'unknown' : ns === hostPidNs ? 'host' : 'other';
+        const pidNamespace = pidNamespaceOf(`${procDir}/${name}`, hostPidNs);
         let cgroups: string[] = [];
         try {
           cgroups = cgroupPaths(readFileSync(`${procDir}/${name}/cgroup`, 'utf8'));
@@ -87,7 +79,7 @@ export const portProbe: Probe<PortCheck, Listener[]> = {
   id: 'port',
   async gather(ctx, requests) {
     const wantedPorts = new Set(requests.flatMap((r) => r.ports));
-    const netDir = ctx.hostPath(`/proc/${ctx.onHost ? 'self' : '1'}/net`);
+    const netDir = ctx.hostPathFollow(`/proc/${ctx.onHost ? 'self' : '1'}/net`);
     const sockets: SocketEntry[] = [];
     let readable = 0;
     for (const [file, family, protocol] of TABLES) {
@@ -95,8 +87,9 @@ export const portProbe: Probe<PortCheck, Listener[]> = {
       try {
         text = readFileSync(`${netDir}/${file}`, 'utf8');
         readable++;
-      } catch {
-        continue; // tcp6/udp6 are absent when IPv6 is disabled
+      } catch (err) {
+        absentOrUnavailable(`${netDir}/${file}`, err); // tcp6/udp6 are absent when IPv6 is disabled
+        continue;
       }
       for (const s of parseProcNet(text, protocol, family)) if (s.listening && wantedPorts.has(s.localPort)) sockets.push(s);
     }

@@ -6,6 +6,8 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
+import { isAbsent } from './fs-errors.js';
+import { hiddenProcessesReason } from './proc-visibility.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface ProcessInfo {
@@ -15,15 +17,17 @@ export interface ProcessInfo {
   cmdline: string;
   /** Basename of /proc/PID/exe, or '' when the link cannot be read (other users' processes when not root). */
   exe: string;
-  /** Parent pid (0 when unknown). */
-  ppid: number;
+  /** The exe link could not be read (another user's process, not root): `exe` is unknown, not empty. */
+  exeUnreadable?: boolean;
+  /** Parent pid (0 or absent when unknown). */
+  ppid?: number;
   /** The process's cgroup paths as the scanner sees them (one per v1 hierarchy, or the v2 path). */
-  cgroups: string[];
+  cgroups?: string[];
   /**
    * `host`: the same PID namespace as PID 1 of the scanned /proc; `other`: a container's or a nested node's
    * (its pid here is still the one to address it by from the host); `unknown`: the link could not be read.
    */
-  pidNamespace: 'host' | 'other' | 'unknown';
+  pidNamespace?: 'host' | 'other' | 'unknown';
 }
 
 function readLinkOr(file: string): string | undefined {
@@ -32,6 +36,17 @@ function readLinkOr(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The PID namespace of a process (`/proc/<pid>`) against that of the scanned host's PID 1 (`hostPidNs`). */
+export function pidNamespaceOf(procPidDir: string, hostPidNs: string | undefined): ProcessInfo['pidNamespace'] {
+  const ns = readLinkOr(`${procPidDir}/ns/pid`);
+  return ns === undefined || hostPidNs === undefined ? 'unknown' : ns === hostPidNs ? 'host' : 'other';
+}
+
+/** PID 1's PID namespace link under a /proc directory. */
+export function hostPidNamespace(procDir: string): string | undefined {
+  return readLinkOr(`${procDir}/1/ns/pid`);
 }
 
 /** Field 4 of /proc/PID/stat; the comm in field 2 may hold spaces and parentheses, so parse after the last ')'. */
@@ -61,15 +76,17 @@ function readOr(file: string, fallback: string): string {
 
 export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
   return ctx.memo('processes', () => {
-    const procDir = ctx.hostPath('/proc');
+    const procDir = ctx.hostPathFollow('/proc');
     let entries: string[];
     try {
       entries = readdirSync(procDir);
     } catch (err) {
       throw new ProbeUnavailable(`cannot read ${procDir}: ${(err as NodeJS.ErrnoException).code ?? ''}`);
     }
+    const hidden = hiddenProcessesReason(ctx);
+    if (hidden) throw new ProbeUnavailable(hidden);
     const self = ctx.onHost ? process.pid : -1;
-    const hostPidNs = readLinkOr(`${procDir}/1/ns/pid`);
+    const hostPidNs = hostPidNamespace(procDir);
     const out: ProcessInfo[] = [];
     for (const name of entries) {
       const pid = Number(name);
@@ -80,15 +97,17 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
       const cmdline = readOr(`${base}/cmdline`, '').replace(/\0+$/, '').split('\0').join(' ');
       if (!cmdline) continue; // kernel thread
       let exe = '';
+      let exeUnreadable = false;
       try {
         exe = readlinkSync(`${base}/exe`).replace(/ \(deleted\)$/, '');
         exe = exe.slice(exe.lastIndexOf('/') + 1);
-      } catch {
+      } catch (err) {
         exe = '';
+        exeUnreadable = !isAbsent(err);
       }
-      const ns = readLinkOr(`${base}/ns/pid`);
-      const pidNamespace = ns === undefined || hostPidNs === undefined ? 'unknown' : ns === hostPidNs ? 'host' : 'other';
-      out.push({ pid, comm, cmdline, exe, ppid: parentPid(readOr(`${base}/stat`, '')), cgroups: cgroupPaths(readOr(`${base}/cgroup`, '')), pidNamespace });
+      const pidNamespace = pidNamespaceOf(base, hostPidNs);
+      const info: ProcessInfo = { pid, comm, cmdline, exe, ppid: parentPid(readOr(`${base}/stat`, '')), cgroups: cgroupPaths(readOr(`${base}/cgroup`, '')), pidNamespace };
+      out.push(exeUnreadable ? { ...info, exeUnreadable } : info);
     }
     return out;
   });

@@ -56,11 +56,11 @@ export function pathSpellings(ctx: ProbeContext, p: string): string[] {
 }
 
 function dpkgDatabase(ctx: ProbeContext): DpkgDatabase | undefined {
-  return ctx.memo('dpkg-database', () => openDpkgDatabase(ctx.hostPath('/var/lib/dpkg/status'), ctx.hostPath('/var/lib/dpkg/info')));
+  return ctx.memo('dpkg-database', () => openDpkgDatabase(ctx.hostPathFollow('/var/lib/dpkg/status'), ctx.hostPathFollow('/var/lib/dpkg/info')));
 }
 
 function hasRpmDatabase(ctx: ProbeContext): boolean {
-  return ['/var/lib/rpm/Packages', '/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/Packages'].some((f) => existsSync(ctx.hostPath(f)));
+  return ['/var/lib/rpm/Packages', '/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/Packages'].some((f) => existsSync(ctx.hostPathFollow(f)));
 }
 
 /** /usr/local and /run hold no package's files (Debian policy 9.1.2; /run is a tmpfs): nothing to look up. */
@@ -116,7 +116,7 @@ async function dpkgLookup(ctx: ProbeContext, db: DpkgDatabase, paths: readonly s
       const unpacked = expected.conffile ? undefined : db.unpackedAt(key);
       if (unpacked !== undefined && st.mtimeMs < unpacked) break;
       md5File ??= (await import('./md5.js')).md5File;
-      const actual = md5File(ctx.hostPath(p));
+      const actual = md5File(ctx.hostPathFollow(p));
       if (actual && actual !== expected.md5) own.modified = { owner: key, conffile: expected.conffile, expected: expected.md5, actual };
       break;
     }

@@ -4,19 +4,20 @@
 //
 // A GitHub comment holds at most 65,536 characters, so the findings table and the fix commands are capped; the cut
 // is said in the text, and the JSON or HTML report holds everything.
-import type { RuleResult, ScanResult } from '../model/result.js';
+import type { ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
+import { openView, waivedRows, waiverOwnerText } from './waived.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine } from './escape.js';
 import {
   bySeverity,
   partialReason,
-  configurationProblems,
   durationSeconds,
   durationText,
   foundRules,
   plural,
   probeNotes,
-  rebootClearsText,
+  partlyCheckedRules,
+  rebootClearsShort,
   severityCounts,
   sourceText,
   uncheckedRules,
@@ -38,11 +39,8 @@ function codeCell(text: string): string {
   return mdCode(oneLine(text), true);
 }
 
-function shortReboot(value: RuleResult['rebootClears']): string {
-  return value === 'recreated-if-enabled' ? 'yes, recreated if enabled' : rebootClearsText(value);
-}
-
-export function renderMarkdown(result: ScanResult): string {
+export function renderMarkdown(full: ScanResult): string {
+  const result = openView(full);
   const s = result.summary;
   const host = result.host;
   const out: string[] = [];
@@ -87,7 +85,7 @@ export function renderMarkdown(result: ScanResult): string {
         if (rows >= MARKDOWN_MAX_TABLE_ROWS) break;
         rows += 1;
         out.push(
-          `| ${rule.severity} | ${codeCell(rule.ruleId)} | ${cell(finding.kind)} | ${codeCell(finding.target)} | ${cell(finding.evidence)} | ${cell(shortReboot(finding.rebootClears))} |`,
+          `| ${rule.severity} | ${codeCell(rule.ruleId)} | ${cell(finding.kind)} | ${codeCell(finding.target)} | ${cell(finding.evidence)} | ${cell(rebootClearsShort(finding.rebootClears))} |`,
         );
       }
     }
@@ -96,6 +94,30 @@ export function renderMarkdown(result: ScanResult): string {
       out.push('');
       out.push(`_${total - rows} more findings are not shown here (${rows} of ${total}); the JSON or HTML report lists every one._`);
     }
+  }
+
+  const waived = waivedRows(full);
+  if (waived.length > 0) {
+    out.push('');
+    out.push(`### Waived (${waived.length})`);
+    out.push('');
+    out.push('Accepted by a waiver: reported, but they do not fail the run.');
+    out.push('');
+    out.push('| | Severity | Rule | Target | Justification | Owner |');
+    out.push('| --- | --- | --- | --- | --- | --- |');
+    for (const w of waived.slice(0, MARKDOWN_MAX_TABLE_ROWS)) {
+      out.push(`| WAIVED | ${w.severity} | ${codeCell(w.rule)} | ${codeCell(w.target)} | ${cell(w.justification)} | ${cell(waiverOwnerText(w))} |`);
+    }
+  }
+
+  const waiverNotes = [
+    ...(full.waivers?.expired ?? []).map((e) => `expired waiver ${mdCode(e.source)}: ${mdCode(e.rule)} expired on ${e.expires} and no longer applies`),
+    ...(full.waivers?.stale ?? []).map((e) => `stale waiver ${mdCode(e.source)}: ${mdCode(e.rule)}${e.target ? ` ${mdCode(e.target)}` : ''} matched nothing`),
+    ...(full.baseline && full.baseline.heldBack > 0 ? [`baseline ${mdCode(full.baseline.file)} held back ${plural(full.baseline.heldBack, 'known finding')}`] : []),
+  ];
+  if (waiverNotes.length > 0) {
+    out.push('');
+    for (const n of waiverNotes) out.push(`- ${n}`);
   }
 
   if (unchecked.length > 0) {
@@ -109,7 +131,7 @@ export function renderMarkdown(result: ScanResult): string {
     }
   }
 
-  const partial = result.results.filter((r) => r.status !== 'unchecked' && r.reason);
+  const partial = partlyCheckedRules(result);
   if (partial.length > 0) {
     out.push('');
     out.push('### Partly checked rules');
@@ -152,14 +174,6 @@ export function renderMarkdown(result: ScanResult): string {
       out.push('');
       out.push(`_Fix commands for ${plural(omittedRules, 'more rule')} are not shown; the HTML or JSON report has them all._`);
     }
-  }
-
-  const problems = configurationProblems(result);
-  if (problems.length > 0) {
-    out.push('');
-    out.push('### Rule file problems');
-    out.push('');
-    for (const p of problems) out.push(`- ${mdCode(oneLine(p.line !== undefined ? `${p.file}:${p.line}` : p.file))}: ${cell(p.message)}`);
   }
 
   const notes = probeNotes(result);

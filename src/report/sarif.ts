@@ -15,17 +15,19 @@ import type {
   Result,
   Run,
 } from 'sarif';
+import { CHECKS } from '../checks/index.js';
+import type { SarifPrecision } from '../checks/check.js';
 import type { CheckKind } from '../model/rule.js';
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
-import type { Reporter } from './reporter.js';
+import { mostSevereFirst } from '../model/severity.js';
+import type { RenderOptions, Reporter } from './reporter.js';
+import { openView, waivedRows } from './waived.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine, uriPath } from './escape.js';
 import {
-  configurationProblems,
   isoUtc,
   partialReason,
   probeNotes,
   rebootClearsText,
-  SEVERITY_RANK,
   sarifLevel,
   securitySeverity,
 } from './report-common.js';
@@ -63,7 +65,7 @@ const NOTIFICATIONS = [
   { id: 'partial-check', text: 'A rule could check only part of what it covers on this host.' },
   { id: 'probe-problem', text: 'A probe failed or could see only part of the host.' },
   { id: 'results-truncated', text: "Results were cut to stay within GitHub code scanning's limits." },
-  { id: 'rule-file-problem', text: 'A rule file has a problem.' },
+  { id: 'waived-omitted', text: 'Findings accepted by a waiver were left out of this log (--sarif-waived omit).' },
 ] as const;
 type NotificationId = (typeof NOTIFICATIONS)[number]['id'];
 
@@ -71,23 +73,10 @@ function descriptorRef(id: NotificationId): { id: string; index: number } {
   return { id, index: NOTIFICATIONS.findIndex((n) => n.id === id) };
 }
 
-/** How sure a match is that the object is residue of the cluster, by check kind. */
-const PRECISION: Readonly<Record<CheckKind, 'very-high' | 'high' | 'medium'>> = {
-  path: 'very-high',
-  mount: 'very-high',
-  cgroup: 'very-high',
-  interface: 'high',
-  iptables: 'high',
-  nftables: 'very-high',
-  ipvs: 'high',
-  ipset: 'very-high',
-  'systemd-unit': 'very-high',
-  process: 'medium',
-  port: 'medium',
-  netns: 'high',
-  'file-content': 'high',
-  'kube-resource': 'very-high',
-};
+/** How sure a match is that the object is residue of the cluster: the kind's own; `high` for a kind this build does not know. */
+function precision(kind: string): SarifPrecision {
+  return Object.hasOwn(CHECKS, kind) ? CHECKS[kind as CheckKind].sarifPrecision : 'high';
+}
 
 /** `rules/kubeadm.yaml` (built-in) → package-relative; `./site/x.yaml` → checkout-relative; `/etc/x.yaml` → file URI. */
 export function ruleFileLocation(file: string, builtin: boolean, pack: string): ArtifactLocation {
@@ -210,7 +199,7 @@ function descriptor(rule: RuleResult, hostname: string, limits: SarifLimits): Re
   if (helpUri) out.helpUri = helpUri;
   out.properties = {
     tags,
-    precision: PRECISION[rule.kind] ?? 'high',
+    precision: precision(rule.kind),
     'security-severity': securitySeverity(rule.severity),
     severity: rule.severity,
     pack: rule.pack,
@@ -232,6 +221,8 @@ interface Item {
 
 function resultFor(item: Item, hostname: string): Result {
   const { rule, finding } = item;
+  // --sarif-waived suppress: SARIF's own record of an accepted finding (it has no expiry field: that is in properties).
+  const suppressions: Result['suppressions'] = finding.waiver ? [{ kind: 'external', status: 'accepted', justification: finding.waiver.justification }] : undefined;
   const target = finding.target;
   const text = `${oneLine(rule.title)}: ${oneLine(target)} on ${oneLine(hostname)} (${oneLine(finding.evidence)})`;
   return {
@@ -255,7 +246,9 @@ function resultFor(item: Item, hostname: string): Result {
       rebootClears: finding.rebootClears,
       fix: finding.fix,
       ...(rule.fixNote ? { fixNote: rule.fixNote } : {}),
+      ...(finding.waiver ? { waiver: { ...finding.waiver } } : {}),
     },
+    ...(suppressions ? { suppressions } : {}),
   };
 }
 
@@ -263,7 +256,7 @@ function resultFor(item: Item, hostname: string): Result {
 function selectItems(items: Item[], limit: number): Item[] {
   if (items.length <= limit) return items;
   return [...items]
-    .sort((a, b) => SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity] || a.order - b.order)
+    .sort((a, b) => mostSevereFirst(a.rule.severity, b.rule.severity) || a.order - b.order)
     .slice(0, limit)
     .sort((a, b) => a.order - b.order);
 }
@@ -273,7 +266,11 @@ function notification(id: NotificationId, level: Notification['level'], text: st
 }
 
 /** The SARIF log as an object (exported for tests and for callers that merge logs). */
-export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARIF_LIMITS): Log {
+export function buildSarif(full: ScanResult, limits: SarifLimits = GITHUB_SARIF_LIMITS, waived: 'omit' | 'suppress' = 'omit'): Log {
+  // Waived findings are left out by default: GitHub code scanning has not been shown to honour SARIF suppressions,
+  // so a suppressed result could still open an alert. `suppress` keeps them, each with a suppression.
+  const result = waived === 'omit' ? openView(full) : full;
+  const omitted = waived === 'omit' ? waivedRows(full).length : 0;
   const hostname = result.host.hostname;
   // Rule ids are unique in a scan; should one repeat, the first definition is the one results point at.
   const rules: RuleResult[] = result.results.slice(0, limits.rulesPerRun);
@@ -313,6 +310,11 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
       notification('probe-problem', probe.ok ? 'note' : 'warning', `Probe ${oneLine(probe.probe)} ${probe.ok ? 'saw only part of the host' : 'failed'}: ${oneLine(probe.note)}`),
     );
   }
+  if (omitted > 0) {
+    execution.push(
+      notification('waived-omitted', 'note', `${omitted} waived finding${omitted === 1 ? '' : 's'} left out of this SARIF log (--sarif-waived omit); the JSON, HTML and Markdown reports list them with their waivers.`),
+    );
+  }
   const truncated = kept.length < totalFindings;
   if (truncated) {
     execution.push(
@@ -329,18 +331,6 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
     );
   }
 
-  const configuration: Notification[] = configurationProblems(result).map((p) => {
-    const location: Location = {
-      physicalLocation: {
-        artifactLocation: ruleFileLocation(p.file, false, 'unknown'),
-        ...(p.line !== undefined ? { region: { startLine: p.line } } : {}),
-      },
-    };
-    return notification('rule-file-problem', 'error', `${oneLine(p.file)}${p.line !== undefined ? `:${p.line}` : ''}: ${oneLine(p.message)}`, {
-      locations: [location],
-    });
-  });
-
   const invocation: Invocation = { executionSuccessful: true };
   const start = isoUtc(result.startedAt);
   const end = isoUtc(result.finishedAt);
@@ -348,15 +338,11 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
   if (end) invocation.endTimeUtc = end;
   invocation.machine = hostname;
   invocation.toolExecutionNotifications = execution;
-  invocation.toolConfigurationNotifications = configuration;
+  invocation.toolConfigurationNotifications = [];
 
   const baseIds = new Set<string>();
   for (const rule of rules) {
     const base = ruleFileLocation(rule.source.file, rule.source.builtin, rule.pack).uriBaseId;
-    if (base) baseIds.add(base);
-  }
-  for (const n of configuration) {
-    const base = n.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId;
     if (base) baseIds.add(base);
   }
   const originalUriBaseIds: NonNullable<Run['originalUriBaseIds']> = {};
@@ -392,6 +378,9 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
       host: { ...result.host },
       selection: { ...result.selection },
       summary: { ...result.summary, bySeverity: { ...result.summary.bySeverity } },
+      ...(full.waivers ? { waivers: full.waivers } : {}),
+      ...(full.baseline ? { baseline: full.baseline } : {}),
+      ...(full.audit ? { audit: full.audit } : {}),
       ...(truncated || droppedRules > 0
         ? { truncated: { findings: totalFindings, resultsIncluded: kept.length, rules: result.results.length, rulesIncluded: rules.length } }
         : {}),
@@ -404,7 +393,7 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
 export const sarifReporter: Reporter = {
   name: 'sarif',
   description: 'SARIF 2.1.0 for GitHub code scanning (upload-sarif), one category per node',
-  render(result: ScanResult): string {
-    return `${JSON.stringify(buildSarif(result), null, 2)}\n`;
+  render(result: ScanResult, options?: RenderOptions): string {
+    return `${JSON.stringify(buildSarif(result, GITHUB_SARIF_LIMITS, options?.sarifWaived ?? 'omit'), null, 2)}\n`;
   },
 };

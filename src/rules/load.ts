@@ -1,14 +1,16 @@
 // Loads rule files (YAML, several rules per file) and validates them with the JSON Schema in
 // src/schema/rule.schema.json plus the checks a schema cannot express (regexes compile, fix templates only
 // use the variables their kind provides, ids are unique). Every problem names the file, line, rule and field.
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type Node } from 'yaml';
 import ruleFileSchema from '../schema/rule.schema.json' with { type: 'json' };
 import type { Check, Rule, RuleFile } from '../model/rule.js';
-import { FIX_VARS } from '../model/fix-vars.js';
+import { CHECKS } from '../checks/index.js';
 import { templateVariables } from '../engine/fix-template.js';
+import { ruleRegexProblem } from '../rule-regex.js';
 
 export interface RuleProblem {
   file: string;
@@ -21,7 +23,7 @@ export interface RuleProblem {
 export interface LoadedRules {
   rules: Rule[];
   problems: RuleProblem[];
-  files: Array<{ file: string; pack: string; rules: number; builtin: boolean }>;
+  files: Array<{ file: string; pack: string; rules: number; builtin: boolean; sha256: string }>;
 }
 
 export function formatProblem(p: RuleProblem): string {
@@ -63,17 +65,19 @@ export function loadRuleFiles(files: readonly string[], opts: { builtin: boolean
   const out: LoadedRules = { rules: [], problems: [], files: [] };
   for (const file of files) {
     const display = opts.displayBase ? path.relative(opts.displayBase, file) : file;
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (err) {
       out.problems.push({ file: display, message: `cannot read: ${(err as Error).message}` });
       continue;
     }
-    const one = parseRuleText(text, display, opts.builtin);
+    const one = parseRuleText(bytes.toString('utf8'), display, opts.builtin);
     out.rules.push(...one.rules);
     out.problems.push(...one.problems);
-    if (one.pack) out.files.push({ file: display, pack: one.pack, rules: one.rules.length, builtin: opts.builtin });
+    // The file's own bytes: an auditor can hash the pack they hold (sha256sum) and compare (src/audit).
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (one.pack) out.files.push({ file: display, pack: one.pack, rules: one.rules.length, builtin: opts.builtin, sha256 });
   }
   out.problems.push(...duplicateIdProblems(out.rules));
   return out;
@@ -89,7 +93,13 @@ export function parseRuleText(text: string, file: string, builtin: boolean): { r
       problems: doc.errors.map((e) => ({ file, line: lineAt(e.pos[0]), message: `YAML: ${e.message.split('\n')[0]}` })),
     };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // yaml refuses documents whose aliases expand past maxAliasCount (a "billion laughs" file) by throwing.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { rules: [], problems: [{ file, message: `YAML: ${(err as Error).message.split('\n')[0]} (too many alias references)` }] };
+  }
   const validate = schemaValidator();
   if (!validate(data)) {
     return { rules: [], problems: friendlyErrors(validate.errors ?? [], doc, file, lineAt) };
@@ -106,6 +116,9 @@ export function parseRuleText(text: string, file: string, builtin: boolean): { r
       field: fieldName(p.path),
       message: p.message,
     }));
+    if (r.blocksJoin !== undefined && !r.profiles.includes('pre-join')) {
+      semantic.push({ file, line: lineAt(nodeAt(doc, ['rules', i, 'blocksJoin'])?.range?.[0]) ?? line, ruleId: r.id, field: 'blocksJoin', message: 'only a pre-join rule can block a join (add pre-join to profiles)' });
+    }
     problems.push(...semantic);
     if (semantic.length === 0) rules.push({ ...r, pack: ruleFile.pack, source: { file, line, builtin } });
   });
@@ -171,24 +184,19 @@ interface SemanticProblem {
   message: string;
 }
 
-const REGEX_FIELDS = ['nameRegex', 'chainRegex', 'ruleComment', 'ruleMatch', 'cmdline', 'regex'] as const;
-
 function semanticProblems(check: Check, commands: readonly string[]): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   const record = check as unknown as Record<string, unknown>;
-  for (const f of REGEX_FIELDS) {
+  for (const f of CHECKS[check.kind].regexFields) {
     const v = record[f];
     if (typeof v !== 'string') continue;
-    try {
-      new RegExp(v);
-    } catch (err) {
-      problems.push({ path: ['check', f], message: `invalid regular expression: ${(err as Error).message}` });
-    }
+    const problem = ruleRegexProblem(v);
+    if (problem) problems.push({ path: ['check', f], message: problem });
   }
   if (check.kind === 'file-content' && !check.regex && !check.marker) {
     problems.push({ path: ['check'], message: 'file-content needs "regex" or "marker"' });
   }
-  const allowed = FIX_VARS[check.kind];
+  const allowed = Object.keys(CHECKS[check.kind].fixVars);
   commands.forEach((cmd, i) => {
     for (const v of templateVariables(cmd)) {
       if (!allowed.includes(v.name)) {

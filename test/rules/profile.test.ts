@@ -5,7 +5,7 @@ import { PROFILES, type Rule } from '../../src/model/rule.js';
 import { expandRuleArgs, loadRuleFiles } from '../../src/rules/load.js';
 import { PROFILE_SUMMARY, ruleInProfile } from '../../src/rules/profile.js';
 import { selectRules } from '../../src/rules/select.js';
-import { builtinRulesDir, packageRoot } from '../../src/paths.js';
+import { builtinRulesDir, packageRoot } from '../../src/package-location.js';
 
 const rules = loadRuleFiles(expandRuleArgs([builtinRulesDir]), { builtin: true, displayBase: packageRoot }).rules;
 const ids = (profile: Rule['profiles'][number] | 'all'): Set<string> =>
