@@ -73,7 +73,9 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixV
     const exe = globMatcher(check.exe);
     const cmdline = includeExcludeMatcher(check.cmdline, check.cmdlineExclude);
     // A process whose exe could not be read may be the one an `exe` rule looks for: the rule is then partly unchecked.
-    const unseen = exe ? procs.filter((p) => p.exeUnreadable && (!comm || comm(p.comm)) && (!cmdline || cmdline(p.cmdline))).length : 0;
+    // PID 1 of the host is its init system, never a leftover (and never to be killed); some inits are not dumpable,
+    // so even root cannot read their exe (seen on this project's VMs): it must not make every exe rule unchecked.
+    const unseen = exe ? procs.filter((p) => p.exeUnreadable && !isHostInit(p) && (!comm || comm(p.comm)) && (!cmdline || cmdline(p.cmdline))).length : 0;
     const members = podMembers(procs);
     const findings: RawFinding<ProcessFixVars>[] = [];
     for (const p of procs) {
@@ -81,6 +83,7 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixV
       if (check.podMember && !pod) continue;
       // Another PID namespace (a container, a kind node) is not this host's residue, unless a pod of this host.
       if (p.pidNamespace === 'other' && !pod) continue;
+      if (isHostInit(p)) continue;
       if ((comm && !comm(p.comm)) || (exe && (p.exe === '' || !exe(p.exe))) || (cmdline && !cmdline(p.cmdline))) continue;
       const line = p.cmdline.length > 200 ? `${p.cmdline.slice(0, 200)}…` : p.cmdline;
       findings.push({
@@ -92,3 +95,7 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixV
     return { findings, partial: unseen > 0 ? `the executable of ${unseen} process${unseen === 1 ? '' : 'es'} could not be read (permission denied; run as root)` : undefined };
   },
 };
+
+function isHostInit(p: ProcessInfo): boolean {
+  return p.pid === 1 && p.pidNamespace !== 'other';
+}

@@ -17,8 +17,16 @@ describe('process check', () => {
     expect(targets(match(processCheck, { comm: ['containerd-shim*'], cmdline: '-namespace k8s\\.io( |$)' }, procs))).toEqual(['containerd-shim[812]']);
   });
 
-  it('an unreadable exe never matches an exe glob', () => {
-    expect(targets(match(processCheck, { exe: ['*'] }, procs))).toEqual(['containerd-shim[812]', 'containerd-shim[813]', 'systemd[1]']);
+  it('an unreadable exe never matches an exe glob; the host\'s init (PID 1) is never a finding', () => {
+    expect(targets(match(processCheck, { exe: ['*'] }, procs))).toEqual(['containerd-shim[812]', 'containerd-shim[813]']);
+    expect(targets(match(processCheck, { comm: ['systemd'] }, procs))).toEqual([]);
+  });
+
+  it('an unreadable exe makes an exe rule partly unchecked, except for the host\'s init, which some VMs make unreadable even to root', () => {
+    const init: ProcessInfo = { pid: 1, comm: 'process_api', cmdline: '/process_api --firecracker-init', exe: '', exeUnreadable: true, ...host };
+    expect(match(processCheck, { exe: ['rancher-system-agent'] }, [init, ...procs.slice(1)]).partial).toBeUndefined();
+    const other: ProcessInfo = { ...init, pid: 4242 };
+    expect(match(processCheck, { exe: ['rancher-system-agent'] }, [other, ...procs.slice(1)]).partial).toMatch(/executable of 1 process could not be read/);
   });
 
   it('carries pid and comm; a long command line is cut to 200 characters', () => {
