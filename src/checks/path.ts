@@ -12,9 +12,9 @@ function describe(e: PathEntry): string {
 
 /**
  * `linkTarget`: where a symlink points, when the probe could read it (the planner uses it to stay in bounds).
- * `unowned`: set by the engine for rules with conditions (`when`).
+ * `removable`: set by the engine for rules with conditions (`when`).
  */
-export type PathFixVars = { target: string; linkTarget?: string; unowned?: string[] };
+export type PathFixVars = { target: string; linkTarget?: string; removable?: string[] };
 
 export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
   kind: 'path',
@@ -27,7 +27,7 @@ export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
   fixVars: {
     target: 'the host path',
     linkTarget: 'where a symbolic link points (symlinks only)',
-    unowned: 'rules with conditions: what in it no package or other engine owns, as the largest removable subtrees',
+    removable: 'rules with conditions: what a clean-up may remove (what no package or other engine owns; the Kubernetes entries it holds), else the path',
   },
   sarifPrecision: 'very-high',
   probe: pathProbe,

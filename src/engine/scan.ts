@@ -120,12 +120,20 @@ function matchRule(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, c
  * Keeps the matches that meet the rule's conditions (provenance, contents), with why in their evidence. Facts
  * that could not be gathered make the rule partly unchecked, never silently clean.
  */
-function applyConditions(match: MatchOutcome, conditions: readonly Condition[], facts: ConditionFacts | undefined): MatchOutcome & { provenance: Map<string, Finding['provenance']> } {
+/** What conditions add to the matches they keep, by target. */
+interface Judged {
+  provenance: Map<string, Finding['provenance']>;
+  /** What a clean-up may remove, where the conditions narrowed it (absent: the whole match). */
+  removable: Map<string, string[]>;
+}
+
+function applyConditions(match: MatchOutcome, conditions: readonly Condition[], facts: ConditionFacts | undefined): MatchOutcome & Judged {
   const provenance = new Map<string, Finding['provenance']>();
-  if (match.findings.length === 0) return { ...match, provenance };
+  const removable = new Map<string, string[]>();
+  if (match.findings.length === 0) return { ...match, provenance, removable };
   if (!facts || !facts.ok) {
     const why = facts && !facts.ok ? facts.reason : 'conditions not evaluated';
-    return { findings: [], partial: [match.partial, `${match.findings.length} match(es) not judged: ${why}`].filter(Boolean).join('; '), note: match.note, provenance };
+    return { findings: [], partial: [match.partial, `${match.findings.length} match(es) not judged: ${why}`].filter(Boolean).join('; '), note: match.note, provenance, removable };
   }
   const kept: MatchOutcome['findings'] = [];
   const problems: string[] = [];
@@ -138,25 +146,27 @@ function applyConditions(match: MatchOutcome, conditions: readonly Condition[], 
     if (!verdict.holds) continue;
     kept.push({ ...f, evidence: [f.evidence, ...verdict.details].join('; ') });
     if (verdict.provenance && (verdict.provenance.owners.length > 0 || verdict.provenance.unowned.length > 0)) provenance.set(f.target, verdict.provenance);
+    if (verdict.removable) removable.set(f.target, verdict.removable);
   }
   const partial = [match.partial, ...problems].filter(Boolean).join('; ') || undefined;
-  return { findings: kept, partial, note: match.note, provenance };
+  return { findings: kept, partial, note: match.note, provenance, removable };
 }
 
 /**
- * `{{unowned}}` of a match judged by conditions: what a clean-up may remove without touching a package's files
- * or another engine's state. A directory a package owns part of: exactly the entries no package owns; a unit:
- * its files and links except the ones a package owns unmodified; otherwise the target (or a unit's paths).
+ * `{{removable}}` of a match judged by conditions: what a clean-up may remove without touching a package's files
+ * or another engine's state. A directory: exactly its unowned pieces, or the Kubernetes entries it holds
+ * (containerd's k8s.io state, not Docker's moby beside it); a unit: its files and links except the ones a package
+ * owns unmodified; where no condition narrowed it, the target (or a unit's paths).
  */
-function removablePaths(f: MatchOutcome['findings'][number], provenance: Finding['provenance']): string[] {
+function removablePaths(f: MatchOutcome['findings'][number], narrowed: string[] | undefined): string[] {
   const paths = Array.isArray(f.vars.paths) ? (f.vars.paths as unknown[]).filter((p): p is string => typeof p === 'string') : [f.target];
-  if (!provenance) return paths;
-  if (!Array.isArray(f.vars.paths)) return provenance.unowned.length > 0 ? provenance.unowned : paths;
-  // Each judged file or drop-in directory stands for its unowned pieces (none when a package owns it all);
+  if (!narrowed) return paths;
+  if (!Array.isArray(f.vars.paths)) return narrowed;
+  // Each judged file or drop-in directory stands for its removable pieces (none when a package owns it all);
   // links and anything not judged stay as they are.
   const subjects = new Set(f.subjects ?? []);
   const within = (u: string, p: string): boolean => u === p || u.startsWith(`${p}/`);
-  return paths.flatMap((p) => (subjects.has(p) ? provenance.unowned.filter((u) => within(u, p)) : [p]));
+  return paths.flatMap((p) => (subjects.has(p) ? narrowed.filter((u) => within(u, p)) : [p]));
 }
 
 function evaluate(rule: Rule, matched: MatchResult, facts: ConditionFacts | undefined): RuleResult {
@@ -179,11 +189,11 @@ function evaluate(rule: Rule, matched: MatchResult, facts: ConditionFacts | unde
   };
   if (!matched.ok) return { ...base, status: 'unchecked', reason: matched.reason };
   const conditions = conditionsOf(rule);
-  const match = conditions ? applyConditions(matched.match, conditions, facts) : { ...matched.match, provenance: new Map<string, Finding['provenance']>() };
+  const match: MatchOutcome & Judged = conditions ? applyConditions(matched.match, conditions, facts) : { ...matched.match, provenance: new Map(), removable: new Map() };
   const findings: Finding[] = match.findings
     .map((f) => {
       const provenance = match.provenance.get(f.target);
-      const vars = conditions ? { ...f.vars, unowned: removablePaths(f, provenance) } : f.vars;
+      const vars = conditions ? { ...f.vars, removable: removablePaths(f, match.removable.get(f.target)) } : f.vars;
       return {
         kind: rule.check.kind,
         target: f.target,
