@@ -7,6 +7,7 @@ import { interfaceCheck } from './interface.js';
 import { ipsetCheck } from './ipset.js';
 import { iptablesCheck } from './iptables.js';
 import { ipvsCheck } from './ipvs.js';
+import { containerCheck } from './container.js';
 import { createKubeResourceCheck } from './kube-resource.js';
 import { mountCheck } from './mount.js';
 import { netnsCheck } from './netns.js';
@@ -35,6 +36,7 @@ export function checkDefinitions(opts: { kubeconfig?: string }): Record<CheckKin
     netns: netnsCheck,
     'file-content': fileContentCheck,
     'kube-resource': createKubeResourceCheck(opts.kubeconfig),
+    container: containerCheck,
   };
   return defs as unknown as Record<CheckKind, AnyCheckDefinition>;
 }

@@ -26,7 +26,7 @@ export interface ScanOptions {
 type ProbeOutcome = { ok: true; facts: unknown } | { ok: false; reason: string };
 
 // Probes that spawn a tool start first, so their children run while the synchronous /proc and /sys readers work.
-const START_ORDER: readonly CheckKind[] = ['iptables', 'kube-resource', 'nftables', 'interface', 'ipset', 'systemd-unit'];
+const START_ORDER: readonly CheckKind[] = ['iptables', 'kube-resource', 'container', 'nftables', 'interface', 'ipset', 'systemd-unit'];
 
 /** Milliseconds from a monotonic clock. (performance.now() would load perf_hooks, ~1.3 ms at start-up.) */
 function nowMs(): number {

@@ -10,6 +10,7 @@
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import type { FixPlan, FixStep, ManualItem, RebootItem, Refusal, ScriptBlock, ScriptCall } from './model.js';
 import { isRuntimeUnit, isShimComm, linkRank, phaseIndex, unitRank } from './phases.js';
+import { planContainerSteps } from './container-steps.js';
 import { planIptables } from './iptables-steps.js';
 import { planRemovals, seenTypeFromEvidence, type Removal, type RemovalCandidate } from './removals.js';
 import { parseCommand, rmCommand, sedInPlace, systemctlCommand } from './rule-commands.js';
@@ -440,6 +441,10 @@ export function planFix(result: ScanResult): FixPlan {
       blocks: list.map((e) => procCall(e, false)),
     });
   }
+  // Pods and containers the runtime still knows: removed through it, before any shim is ended below.
+  const containerPlan = planContainerSteps(of('container'));
+  steps.push(...containerPlan.steps);
+  refused.push(...containerPlan.refused);
   // The runtime is asked only when something of its pods is left: shims, sandbox mounts, pod namespaces.
   const runtimeRules = new Set([
     ...shimProcs.map((e) => e.rule.ruleId),
@@ -604,7 +609,7 @@ export function planFix(result: ScanResult): FixPlan {
   };
 }
 
-const KNOWN_KINDS = new Set<string>(['path', 'mount', 'cgroup', 'interface', 'iptables', 'nftables', 'ipvs', 'ipset', 'systemd-unit', 'process', 'port', 'netns', 'file-content', 'kube-resource']);
+const KNOWN_KINDS = new Set<string>(['path', 'mount', 'cgroup', 'interface', 'iptables', 'nftables', 'ipvs', 'ipset', 'systemd-unit', 'process', 'port', 'netns', 'file-content', 'kube-resource', 'container']);
 
 function removalStep(r: Removal, mountPoints: readonly string[]): FixStep {
   const mountedBelow = mountPoints.filter((m) => m === r.path || isBelow(m, r.path));

@@ -19,5 +19,9 @@ export const FIX_VARS: Readonly<Record<CheckKind, readonly string[]>> = {
   netns: ['target'],
   // sedDelete: a sed program deleting the matched marker block or lines, e.g. `/# kubekey hosts BEGIN/,/# kubekey hosts END/d`.
   'file-content': ['target', 'sedDelete'],
-  'kube-resource': ['target', 'resource', 'name', 'namespace'],
+  // kubectlNamespace: `-n NS` words for a namespaced object, nothing for a cluster-scoped one.
+  'kube-resource': ['target', 'resource', 'name', 'namespace', 'kubectlNamespace'],
+  // pod findings: the pod sandbox id (crictl stopp/rmp), the containerd namespace and socket, every task id
+  // (sandbox last), the shims' pids in the host's PID namespace; image findings: image.
+  container: ['target', 'runtime', 'pod', 'podNamespace', 'sandboxId', 'ids', 'address', 'namespace', 'shimPids', 'image'],
 };

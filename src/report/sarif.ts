@@ -87,6 +87,7 @@ const PRECISION: Readonly<Record<CheckKind, 'very-high' | 'high' | 'medium'>> = 
   netns: 'high',
   'file-content': 'high',
   'kube-resource': 'very-high',
+  container: 'very-high',
 };
 
 /** `rules/kubeadm.yaml` (built-in) → package-relative; `./site/x.yaml` → checkout-relative; `/etc/x.yaml` → file URI. */
