@@ -6,6 +6,8 @@
 //   dist/kube-residue-main.cjs    the program
 //   dist/kube-residue-main.cache  V8 code cache for this Node build, taken after a warm-up scan
 //   dist/builtin-rules.json       rules/*.yaml, validated and compiled
+//   dist/kube-residue-cluster.cjs the live cluster client (@kubernetes/client-node, ~1.7 MB minified), its own
+//                                 file so only `scan --cluster` loads it (src/probes/cluster/load-client.ts)
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import vm from 'node:vm';
@@ -31,11 +33,31 @@ const common = {
 const main = path.join(dist, 'kube-residue-main.cjs');
 const cache = path.join(dist, 'kube-residue-main.cache');
 rmSync(cache, { force: true });
+// The cluster client stays out of the main bundle: load-client.ts's `import('./client.js')` is only reached
+// from the TypeScript sources; the bundle requires dist/kube-residue-cluster.cjs instead.
+const clusterClientOutside = {
+  name: 'cluster-client-outside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/client\.js$/ }, (args) =>
+      args.importer.endsWith(path.join('cluster', 'load-client.ts')) ? { path: './kube-residue-cluster.cjs', external: true } : undefined,
+    );
+    b.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ errors: [{ text: '@kubernetes/client-node must only be imported by src/probes/cluster/client.ts' }] }));
+  },
+};
 await build({
   ...common,
   entryPoints: [path.join(root, 'src/cli/bin.ts')],
   outfile: main,
   define: { ...common.define, __KR_BUNDLED__: 'true' },
+  plugins: [clusterClientOutside],
+});
+await build({
+  ...common,
+  entryPoints: [path.join(root, 'src/probes/cluster/client.ts')],
+  outfile: path.join(dist, 'kube-residue-cluster.cjs'),
+  minify: true,
+  // Optional native add-ons of ws and node-fetch: required inside try/catch, absent here.
+  external: ['bufferutil', 'utf-8-validate', 'encoding', 'supports-color'],
 });
 // The loader reads the bundle as latin1, which is only the same text as utf8 for ASCII (esbuild's default).
 if (readFileSync(main).some((byte) => byte > 0x7f)) throw new Error(`${main} is not ASCII: the loader would misread it`);

@@ -1,5 +1,6 @@
 // The check kinds: kind → definition. Adding a kind is one file plus one line here.
 import type { CheckKind } from '../model/rule.js';
+import type { ClusterOptions } from '../probes/kube-resources.js';
 import type { CheckDefinition } from './check.js';
 import { cgroupCheck } from './cgroup.js';
 import { fileContentCheck } from './file-content.js';
@@ -20,7 +21,7 @@ import { systemdUnitCheck } from './systemd-unit.js';
 /** Each definition's facts type is private to it; the engine only passes them from its probe to its match. */
 export type AnyCheckDefinition = CheckDefinition<CheckKind, unknown>;
 
-export function checkDefinitions(opts: { kubeconfig?: string }): Record<CheckKind, AnyCheckDefinition> {
+export function checkDefinitions(opts: { cluster: ClusterOptions }): Record<CheckKind, AnyCheckDefinition> {
   const defs = {
     path: pathCheck,
     mount: mountCheck,
@@ -35,7 +36,7 @@ export function checkDefinitions(opts: { kubeconfig?: string }): Record<CheckKin
     port: portCheck,
     netns: netnsCheck,
     'file-content': fileContentCheck,
-    'kube-resource': createKubeResourceCheck(opts.kubeconfig),
+    'kube-resource': createKubeResourceCheck(opts.cluster),
     container: containerCheck,
   };
   return defs as unknown as Record<CheckKind, AnyCheckDefinition>;

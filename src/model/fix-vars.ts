@@ -19,8 +19,8 @@ export const FIX_VARS: Readonly<Record<CheckKind, readonly string[]>> = {
   netns: ['target'],
   // sedDelete: a sed program deleting the matched marker block or lines, e.g. `/# kubekey hosts BEGIN/,/# kubekey hosts END/d`.
   'file-content': ['target', 'sedDelete'],
-  // kubectlNamespace: `-n NS` words for a namespaced object, nothing for a cluster-scoped one.
-  'kube-resource': ['target', 'resource', 'name', 'namespace', 'kubectlNamespace'],
+  // object: kubectl's words for the object, `RESOURCE NAME` or `--namespace NS RESOURCE NAME`.
+  'kube-resource': ['target', 'resource', 'name', 'namespace', 'object'],
   // pod findings: the pod sandbox id (crictl stopp/rmp), the containerd namespace and socket, every task id
   // (sandbox last), the shims' pids in the host's PID namespace; image findings: image.
   container: ['target', 'runtime', 'pod', 'podNamespace', 'sandboxId', 'ids', 'address', 'namespace', 'shimPids', 'image'],
