@@ -94,6 +94,8 @@ function stoppedFinding(pod: Pod<CriTask>): RawFinding {
   return { target, evidence: `present but not running under ${where(first)}: ${list.join(', ')}`, vars: podVars(pod, target, [], address) };
 }
 
+const byTarget = (a: RawFinding, b: RawFinding): number => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
+
 function partialOf(src: { ok: boolean; reason?: string }): string | undefined {
   return src.reason;
 }
@@ -117,9 +119,9 @@ export const containerCheck: CheckDefinition<'container', ContainerFacts> = {
     }
     const select = podSelector(check);
     if (check.object === 'stopped') {
-      const findings = byPod(facts.stopped.data ?? []).filter(select).map(stoppedFinding);
+      const findings = byPod(facts.stopped.data ?? []).filter(select).map(stoppedFinding).sort(byTarget);
       return { findings, partial: partialOf(facts.stopped), note };
     }
-    return { findings: byPod(facts.running).filter(select).map(runningFinding), note };
+    return { findings: byPod(facts.running).filter(select).map(runningFinding).sort(byTarget), note };
   },
 };
