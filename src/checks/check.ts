@@ -10,6 +10,8 @@ export interface RawFinding {
   target: string;
   evidence: string;
   vars: FixVars;
+  /** Host paths a rule's conditions judge for this match (default: the target). */
+  subjects?: string[];
 }
 
 export interface MatchOutcome {

@@ -12,6 +12,11 @@ function describeRefs(refs: readonly UnitFileRef[]): string {
     .join('; ');
 }
 
+function contentRefs(refs: readonly UnitFileRef[]): UnitFileRef[] {
+  const content = refs.filter((r) => r.role === 'unit' || r.role === 'drop-in');
+  return content.length > 0 ? content : [...refs];
+}
+
 export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts> = {
   kind: 'systemd-unit',
   probe: systemdProbe,
@@ -28,6 +33,8 @@ export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts> = {
         target: unit,
         evidence: describeRefs(relevant) + stateText,
         vars: { target: unit, paths: relevant.map((r) => r.path) },
+        // A package's unit is judged by its file and drop-ins; enablement links are not content of their own.
+        subjects: contentRefs(relevant).map((r) => r.path),
       });
     }
     return { findings, note: facts.stateNote };

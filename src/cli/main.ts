@@ -28,7 +28,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     program
       .command('scan')
       .description('evaluate the selected rules against this host and report; changes nothing on the host')
-      .addOption(new Option('--profile <name>', 'post-reset, pre-join or all').default('all').argParser(parseProfile))
+      .addOption(new Option('--profile <name>', 'post-reset, pre-join, decommission or all').default('all').argParser(parseProfile))
       .option('--tag <tag>', 'only rules with this tag (repeatable)', collect, [])
       .option('--rule <id>', 'only this rule (repeatable)', collect, [])
       .option('--skip <id>', 'leave out this rule, e.g. a waived finding (repeatable)', collect, [])
@@ -54,7 +54,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .description('write a shell script that removes what a scan found, in an order that works, for you to review and run; runs nothing')
       .option('--from <report.json>', 'plan from a saved JSON report (scan --format json) instead of scanning now')
       .option('-o, --output <file>', 'write the script to this file instead of standard output')
-      .addOption(new Option('--profile <name>', 'post-reset, pre-join or all').default('all').argParser(parseProfile))
+      .addOption(new Option('--profile <name>', 'post-reset, pre-join, decommission or all').default('all').argParser(parseProfile))
       .option('--tag <tag>', 'only rules with this tag (repeatable)', collect, [])
       .option('--rule <id>', 'only this rule (repeatable)', collect, [])
       .option('--skip <id>', 'leave out this rule, e.g. a waived finding (repeatable)', collect, [])
@@ -77,7 +77,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .description('list rules: id, severity, kind, tags, title')
       .option('--format <name>', 'table or json', 'table')
       .option('--tag <tag>', 'only rules with this tag (repeatable)', collect, [])
-      .option('--profile <name>', 'only rules of this profile'),
+      .addOption(new Option('--profile <name>', 'only rules of this profile (post-reset, pre-join, decommission)').argParser(parseProfile)),
   ).action(async (opts: { rules: string[]; builtin: boolean; format: string; tag: string[]; profile?: string }) => setExit(await rulesListCommand(opts)));
   ruleSourceOptions(
     rules

@@ -14,7 +14,9 @@ export const FIX_VARS: Readonly<Record<CheckKind, readonly string[]>> = {
   ipvs: ['target', 'protocolFlag', 'address'],
   ipset: ['target'],
   'systemd-unit': ['target', 'paths'],
-  process: ['target', 'pid', 'comm'],
+  // pidNamespace: `host`, or `pod` for a process of this host's Kubernetes pod in the pod's own PID namespace
+  // (its pid is the host's view of it). Processes of other PID namespaces are never findings.
+  process: ['target', 'pid', 'comm', 'pidNamespace'],
   port: ['target', 'port', 'protocol', 'pids'],
   netns: ['target'],
   // sedDelete: a sed program deleting the matched marker block or lines, e.g. `/# kubekey hosts BEGIN/,/# kubekey hosts END/d`.

@@ -25,6 +25,16 @@ export interface Finding {
   fix: string[];
   /** The raw values behind the fix, kept so a planner can order and collapse work (issue: fix plan). */
   vars: FixVars;
+  /**
+   * For matches of rules with package conditions: the packages owning the target, and the paths in it no
+   * installed package owns unmodified. A planner removes `unowned` rather than a directory a package owns.
+   */
+  provenance?: FindingProvenance;
+}
+
+export interface FindingProvenance {
+  owners: string[];
+  unowned: string[];
 }
 
 export interface RuleResult {

@@ -1,6 +1,8 @@
-// Process probe: synchronous reads of /proc/<pid>/{comm,cmdline} and the exe link (10–13 ms for ~480 pids,
-// against ~450 ms for systeminformation's processes(), which runs one `cat` per process and names a process
-// after argv[0] — ecosystem.md §1.1).
+// Process probe: synchronous reads of /proc/<pid>/{comm,cmdline,stat,cgroup} and the exe and ns/pid links
+// (10–13 ms for ~480 pids before stat/cgroup/ns were added, against ~450 ms for systeminformation's
+// processes(), which runs one `cat` per process and names a process after argv[0] — ecosystem.md §1.1).
+// The PID namespace tells the host's processes from those of containers and nested nodes (kind): only the
+// former, and the processes of this host's Kubernetes pods, can be host residue.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
@@ -13,6 +15,40 @@ export interface ProcessInfo {
   cmdline: string;
   /** Basename of /proc/PID/exe, or '' when the link cannot be read (other users' processes when not root). */
   exe: string;
+  /** Parent pid (0 when unknown). */
+  ppid: number;
+  /** The process's cgroup paths as the scanner sees them (one per v1 hierarchy, or the v2 path). */
+  cgroups: string[];
+  /**
+   * `host`: the same PID namespace as PID 1 of the scanned /proc; `other`: a container's or a nested node's
+   * (its pid here is still the one to address it by from the host); `unknown`: the link could not be read.
+   */
+  pidNamespace: 'host' | 'other' | 'unknown';
+}
+
+function readLinkOr(file: string): string | undefined {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Field 4 of /proc/PID/stat; the comm in field 2 may hold spaces and parentheses, so parse after the last ')'. */
+export function parentPid(stat: string): number {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ppid = Number(rest[1]);
+  return Number.isInteger(ppid) ? ppid : 0;
+}
+
+/** The distinct paths of /proc/PID/cgroup (`hierarchy-id:controllers:path` lines). */
+export function cgroupPaths(text: string): string[] {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    const second = line.indexOf(':', line.indexOf(':') + 1);
+    if (second !== -1) out.add(line.slice(second + 1));
+  }
+  return [...out];
 }
 
 function readOr(file: string, fallback: string): string {
@@ -33,6 +69,7 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
       throw new ProbeUnavailable(`cannot read ${procDir}: ${(err as NodeJS.ErrnoException).code ?? ''}`);
     }
     const self = ctx.onHost ? process.pid : -1;
+    const hostPidNs = readLinkOr(`${procDir}/1/ns/pid`);
     const out: ProcessInfo[] = [];
     for (const name of entries) {
       const pid = Number(name);
@@ -49,7 +86,9 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
       } catch {
         exe = '';
       }
-      out.push({ pid, comm, cmdline, exe });
+      const ns = readLinkOr(`${base}/ns/pid`);
+      const pidNamespace = ns === undefined || hostPidNs === undefined ? 'unknown' : ns === hostPidNs ? 'host' : 'other';
+      out.push({ pid, comm, cmdline, exe, ppid: parentPid(readOr(`${base}/stat`, '')), cgroups: cgroupPaths(readOr(`${base}/cgroup`, '')), pidNamespace });
     }
     return out;
   });
