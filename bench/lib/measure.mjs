@@ -26,6 +26,9 @@ const subjects = {
   audit: ['bash', 'bench/audit.sh'],
   floor: ['bash', 'bench/floor.sh'],
 };
+// The same scan plus the cluster rules from a small dump: the only path that loads the cluster client
+// (dist/kube-residue-cluster.cjs). Its difference to `scan` is what a node scan does not pay.
+if (opts.clusterDump) subjects.clusterDump = [process.execPath, bin, 'scan', '--format', 'json', '--cluster-dump', opts.clusterDump];
 
 function once(cmd) {
   const out = openSync(OUT, 'w');
@@ -101,8 +104,8 @@ const check = {};
   once(subjects.floor);
 }
 
-const samples = { scan: [], audit: [], floor: [] };
 const names = Object.keys(subjects);
+const samples = Object.fromEntries(names.map((n) => [n, []]));
 for (let i = 0; i < runs; i++) {
   // Rotate the order so that no subject always runs right after another.
   for (let k = 0; k < names.length; k++) {
