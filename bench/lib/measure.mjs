@@ -26,9 +26,9 @@ const subjects = {
   audit: ['bash', 'bench/audit.sh'],
   floor: ['bash', 'bench/floor.sh'],
 };
-// The same scan plus the cluster rules from a small dump: the only path that loads the cluster client
-// (dist/kube-residue-cluster.cjs). Its difference to `scan` is what a node scan does not pay.
-if (opts.clusterDump) subjects.clusterDump = [process.execPath, bin, 'scan', '--format', 'json', '--cluster-dump', opts.clusterDump];
+// The same scan with --cluster against a server nobody listens at: it loads the cluster client
+// (dist/kube-residue-cluster.cjs) and fails at once. Its difference to `scan` is what a node scan does not pay.
+if (opts.clusterKubeconfig) subjects.cluster = [process.execPath, bin, 'scan', '--format', 'json', '--cluster', '--kubeconfig', opts.clusterKubeconfig];
 
 function once(cmd) {
   const out = openSync(OUT, 'w');
