@@ -65,7 +65,7 @@ function podVars(pod: Pod<CriTask>, target: string, shimPids: string[], address:
   };
 }
 
-function runningFinding(pod: Pod<LiveTask>): RawFinding {
+function runningFinding(pod: Pod<LiveTask>, exited: readonly CriTask[]): RawFinding {
   const target = `pod/${pod.podNamespace}/${pod.podName}`;
   const tasks = ordered(pod.tasks);
   const containers = tasks.filter((t) => t.type === 'container');
@@ -77,10 +77,11 @@ function runningFinding(pod: Pod<LiveTask>): RawFinding {
     `running under ${where(first)}`,
     containers.length > 0
       ? `containers ${containers.map((t) => `${t.containerName ?? '?'} (${short(t.id)}, pid ${t.pid ?? '?'}${t.image ? `, ${t.image}` : ''})`).join(', ')}`
-      : 'no containers, only the sandbox',
+      : 'no container running, only the sandbox',
     sandbox ? `sandbox ${short(sandbox.id)} (pid ${sandbox.pid ?? '?'})` : `sandbox ${short(first.sandboxId)} not running`,
     shims.length > 0 ? `shim ${shims.map((s) => `${s.comm}[${s.pid}]`).join(', ')}` : 'no shim in the host PID namespace',
     ports.length > 0 ? `holding ports ${ports.join(', ')}` : 'no listening ports',
+    ...(exited.length > 0 ? [`not running: ${ordered(exited).map((t) => `${t.type === 'sandbox' ? 'sandbox' : (t.containerName ?? '?')} ${short(t.id)}`).join(', ')}`] : []),
   ];
   return { target, evidence: parts.join('; '), vars: podVars(pod, target, shims.map((s) => String(s.pid)), first.address) };
 }
@@ -122,6 +123,12 @@ export const containerCheck: CheckDefinition<'container', ContainerFacts> = {
       const findings = byPod(facts.stopped.data ?? []).filter(select).map(stoppedFinding).sort(byTarget);
       return { findings, partial: partialOf(facts.stopped), note };
     }
-    return { findings: byPod(facts.running).filter(select).map(runningFinding).sort(byTarget), note };
+    // Containers of the same pod that exited are named too (they are also the stopped rule's findings).
+    const stoppedByPod = new Map(byPod(facts.stopped.data ?? []).map((p) => [p.key, p.tasks]));
+    const findings = byPod(facts.running)
+      .filter(select)
+      .map((p) => runningFinding(p, stoppedByPod.get(p.key) ?? []))
+      .sort(byTarget);
+    return { findings, note };
   },
 };

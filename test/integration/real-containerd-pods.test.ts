@@ -95,7 +95,7 @@ kill "$hole"
     const pods = rule(live, 'container-runtime-k8s-pods');
     // job-x's sandbox still runs after its only container exited.
     expect(pods.findings.map((f) => f.target)).toEqual(['pod/batch/job-x', 'pod/default/web-0', 'pod/kube-system/kube-apiserver-kr-sandbox']);
-    expect(pods.findings[0]?.evidence).toMatch(/; no containers, only the sandbox; sandbox [0-9a-f]{12} \(pid \d+\); shim containerd-shim\[\d+\]; no listening ports$/);
+    expect(pods.findings[0]?.evidence).toMatch(/; no container running, only the sandbox; sandbox [0-9a-f]{12} \(pid \d+\); shim containerd-shim\[\d+\]; no listening ports; not running: main [0-9a-f]{12}$/);
     const web = pods.findings[1];
     expect(web?.evidence).toMatch(/^running under containerd \/run\/containerd namespace k8s\.io; containers sidecar \([0-9a-f]{12}, pid \d+, .*\), web \([0-9a-f]{12}, pid \d+, .*\); sandbox [0-9a-f]{12} \(pid \d+\); shim containerd-shim\[\d+\]/);
     expect(web?.evidence).toMatch(/holding ports tcp\/80$/);

@@ -150,7 +150,7 @@ describe('container probe: runtime state on disk', () => {
     expect(out.findings.map((x) => x.target)).toEqual(['pod/kube-system/kube-apiserver-node-1', 'pod/kube-system/kube-proxy-9q8w7']);
     const api = out.findings[0];
     expect(api?.evidence).toBe(
-      `running under containerd /run/containerd namespace k8s.io; containers kube-apiserver (${APISERVER.slice(0, 12)}, pid 4200, registry.k8s.io/kube-apiserver:v1.30.4); sandbox ${SANDBOX.slice(0, 12)} (pid 4100); shim containerd-shim[4000]; holding ports tcp/6443, tcp/10000`,
+      `running under containerd /run/containerd namespace k8s.io; containers kube-apiserver (${APISERVER.slice(0, 12)}, pid 4200, registry.k8s.io/kube-apiserver:v1.30.4); sandbox ${SANDBOX.slice(0, 12)} (pid 4100); shim containerd-shim[4000]; holding ports tcp/6443, tcp/10000; not running: old-sidecar ${DEAD.slice(0, 12)}`,
     );
     expect(api?.vars).toMatchObject({ runtime: 'containerd', pod: 'kube-apiserver-node-1', podNamespace: 'kube-system', sandboxId: SANDBOX, ids: [APISERVER, SANDBOX], address: '/run/containerd/containerd.sock', shimPids: ['4000'] });
     expect(out.findings[1]?.evidence).toMatch(/^running under CRI-O \/run\/containers\/storage; containers kube-proxy .*shim conmon\[6000\]/);
