@@ -39,7 +39,7 @@ function podBlocks(f: Finding): ScriptBlock[] | string {
   const ids = strings(f.vars.ids);
   const address = str(f.vars.address);
   const shimPids = strings(f.vars.shimPids);
-  if (!ID.test(sandboxId) || ids.some((id) => !ID.test(id))) return 'not a container id';
+  if (ids.length === 0 || ids.some((id) => !ID.test(id))) return 'not a container id';
   if (runtime === 'containerd' && !SOCKET.test(address)) return 'not a containerd socket kube-residue knows';
   const bad = shimPids.find((p) => pidProblem(p) !== undefined);
   if (bad !== undefined) return `pid ${bad}: ${pidProblem(bad) ?? ''}`;
@@ -54,6 +54,8 @@ function podBlocks(f: Finding): ScriptBlock[] | string {
       : [call('kr_say', 'skip: crictl is not installed: CRI-O has no other client; ending the conmon process trees below')];
   // Last resort, skipped by the helper when the pid is gone (the runtime removed it) or renamed.
   const kills = shimPids.map((pid) => call('kr_kill_tree', pid, runtime === 'containerd' ? 'containerd-shim' : 'conmon', `${runtime} shim ${pid}`));
+  // A container whose pod sandbox is unknown (created, never started) can only be removed by id.
+  if (!ID.test(sandboxId)) return runtime === 'containerd' ? [...direct, ...kills] : 'no pod sandbox id for crictl';
   return [{ type: 'if', test: 'crictl', then: crictl, otherwise: direct }, ...kills];
 }
 

@@ -24,7 +24,7 @@ const result = makeResult([
   { id: 'container-runtime-k8s-pods', kind: 'container', findings: [pod] },
   { id: 'container-runtime-static-pods', kind: 'container', findings: [pod] },
   { id: 'container-runtime-images', kind: 'container', findings: [{ target: 'image/registry.k8s.io/pause:3.9', vars: { target: 'image/registry.k8s.io/pause:3.9', image: 'registry.k8s.io/pause:3.9', address: '/run/containerd/containerd.sock', runtime: 'containerd', namespace: 'k8s.io' } }] },
-  { id: 'container-runtime-stopped-containers', kind: 'container', findings: [{ target: 'pod/x/y', vars: { target: 'pod/x/y', runtime: 'containerd', sandboxId: 'not-an-id; rm -rf /', ids: [], address: '/run/containerd/containerd.sock' } }] },
+  { id: 'container-runtime-stopped-containers', kind: 'container', findings: [{ target: 'pod/x/y', vars: { target: 'pod/x/y', runtime: 'containerd', sandboxId: '', ids: ['not-an-id; rm -rf /'], address: '/run/containerd/containerd.sock' } }] },
 ]);
 
 describe('fix steps for container findings', () => {

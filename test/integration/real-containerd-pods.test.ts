@@ -65,15 +65,19 @@ sleep 1
 kr_rt_section MOBY_IDS; ls /run/containerd/io.containerd.runtime.v2.task/moby
 ${scan('LIVE')}
 
-# Everything removed through the runtime: tasks, containers, images.
-for id in $(kr_rt_ctr -n k8s.io tasks list -q); do kr_rt_ctr -n k8s.io tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
-sleep 1
-for id in $(kr_rt_ctr -n k8s.io tasks list -q); do kr_rt_ctr -n k8s.io tasks delete -f "$id" >/dev/null 2>&1 || true; done
-for id in $(kr_rt_ctr -n k8s.io containers list -q); do kr_rt_ctr -n k8s.io containers delete "$id" >/dev/null; done
-for ref in $(kr_rt_ctr -n k8s.io images list -q); do kr_rt_ctr -n k8s.io images remove "$ref" >/dev/null; done
+# Everything removed through the runtime, by kube-residue's own fix script (crictl is not in Debian: ctr is used).
+set +e
+node dist/kube-residue.cjs fix --tag container -o /tmp/fix.sh 2>/tmp/fix.err
+kr_rt_section FIX_STATUS; echo "fix=$?"
+sh /tmp/fix.sh >/tmp/fix.out 2>&1
+echo "run=$?"
+set -e
+kr_rt_section FIX_OUT; cat /tmp/fix.out /tmp/fix.err
+kr_rt_section LEFT_IN_CONTAINERD; kr_rt_ctr -n k8s.io containers list -q; kr_rt_ctr -n k8s.io tasks list -q | tail -n +2
 ${scan('REMOVED')}
 
 # containerd killed: its socket file stays behind with nobody listening (connection refused).
+kr_rt_section DOCKER_AFTER_FIX; kr_rt_docker ps --format '{{.Names}} {{.Status}}'
 kr_rt_docker rm -f web >/dev/null
 kr_rt_kill_containerd
 kr_rt_section STALE_SOCKET; test -S /run/containerd/containerd.sock && echo socket-present
@@ -114,6 +118,11 @@ kill "$hole"
     expect(JSON.stringify(live.results)).not.toContain(mobyIds[0]);
     expect(pods.reason).toBe('containerd tasks of other namespaces left alone (not Kubernetes): 1 in moby');
 
+    // The fix script removed them through containerd (ctr), and the Docker container is untouched.
+    expect(r.sections.get('FIX_STATUS'), r.sections.get('FIX_OUT')).toMatch(/fix=0\s+run=0/);
+    expect(r.sections.get('FIX_OUT')).toMatch(/ctr --address \/run\/containerd\/containerd\.sock --connect-timeout 5s --timeout 30s --namespace k8s\.io container delete [0-9a-f]{64}/);
+    expect((r.sections.get('LEFT_IN_CONTAINERD') ?? '').trim()).toBe('');
+    expect(r.sections.get('DOCKER_AFTER_FIX')).toMatch(/^web Up/m);
     // After removal through the runtime: nothing, and nothing unchecked.
     const removed = report(r, 'REMOVED');
     expect(removed.results.flatMap((x) => x.findings.map((f) => `${x.ruleId} ${f.target}`))).toEqual([]);
