@@ -90,6 +90,14 @@ hole=$!
 kr_rt_wait 10 test -S /run/containerd/containerd.sock
 ${scan('BLACKHOLE', 5)}
 kill "$hole"
+
+# A server that completes the gRPC (HTTP/2) handshake and never answers a call: only ctr's --timeout ends it.
+rm -f /run/containerd/containerd.sock
+node -e 'require("http2").createServer().on("stream", () => {}).listen("/run/containerd/containerd.sock")' &
+h2=$!
+kr_rt_wait 10 test -S /run/containerd/containerd.sock
+${scan('H2HANG', 5)}
+kill "$h2"
 `,
     });
     if (!r.completed || r.status !== 0) throw new Error(describeRun(r));
@@ -130,7 +138,7 @@ kill "$hole"
 
     // Dead containerd: the on-disk rules still answer, the runtime-client rules are unchecked, within the limit.
     expect(r.sections.get('STALE_SOCKET')).toContain('socket-present');
-    for (const tag of ['STALE', 'BLACKHOLE']) {
+    for (const tag of ['STALE', 'BLACKHOLE', 'H2HANG']) {
       const rep = report(r, tag);
       for (const id of RUNTIME_CLIENT_RULES) {
         expect(rule(rep, id).status, `${tag} ${id}`).toBe('unchecked');
