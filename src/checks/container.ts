@@ -97,10 +97,6 @@ function stoppedFinding(pod: Pod<CriTask>): RawFinding {
 
 const byTarget = (a: RawFinding, b: RawFinding): number => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
 
-function partialOf(src: { ok: boolean; reason?: string }): string | undefined {
-  return src.reason;
-}
-
 export const containerCheck: CheckDefinition<'container', ContainerFacts> = {
   kind: 'container',
   probe: containerProbe,
@@ -116,12 +112,12 @@ export const containerCheck: CheckDefinition<'container', ContainerFacts> = {
           evidence: `image in containerd ${i.stateDir} namespace k8s.io`,
           vars: { target: `image/${i.name}`, runtime: 'containerd', image: i.name, address: `${i.stateDir}/containerd.sock`, namespace: 'k8s.io' },
         }));
-      return { findings, partial: partialOf(facts.images) };
+      return { findings, partial: facts.images.reason };
     }
     const select = podSelector(check);
     if (check.object === 'stopped') {
       const findings = byPod(facts.stopped.data ?? []).filter(select).map(stoppedFinding).sort(byTarget);
-      return { findings, partial: partialOf(facts.stopped), note };
+      return { findings, partial: facts.stopped.reason, note };
     }
     // Containers of the same pod that exited are named too (they are also the stopped rule's findings).
     const stoppedByPod = new Map(byPod(facts.stopped.data ?? []).map((p) => [p.key, p.tasks]));

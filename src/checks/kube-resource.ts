@@ -34,11 +34,12 @@ function terminatingDetail(o: KubeItem): string {
   ].join('; ');
 }
 
-interface Verdict {
+/** An object the condition holds for, and what shows it. */
+interface Hit {
   evidence: string;
 }
 
-type Condition = (o: KubeItem, lists: Lists, check: KubeResourceCheck) => Verdict | undefined | string;
+type Condition = (o: KubeItem, lists: Lists, check: KubeResourceCheck) => Hit | undefined | string;
 
 const CONDITIONS: Record<NonNullable<KubeResourceCheck['condition']>, Condition> = {
   present: (o) => ({ evidence: o.deletionTimestamp ? terminatingDetail(o) : 'present' }),

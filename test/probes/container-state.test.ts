@@ -171,6 +171,17 @@ describe('container probe: runtime state on disk', () => {
     expect(match(ds, f).findings.map((x) => x.target)).toEqual(['pod/kube-system/kube-proxy-9q8w7']);
   });
 
+  it('without containerd to ask, its metadata counts only if the database ever held the k8s.io namespace', async () => {
+    const check: ContainerCheck = { kind: 'container', object: 'image' };
+    const db = 'var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db';
+    // bbolt keeps bucket names as bytes: a Docker-only database has "moby" and never "k8s.io".
+    write(db, `\0\0v1\0moby\0content\0images\0docker.io/library/nginx:1.27\0`.repeat(50_000));
+    expect(match(check, await facts([check]))).toEqual({ findings: [], partial: undefined });
+    write(db, `\0\0v1\0moby\0`.repeat(200_000) + '\0k8s.io\0images\0registry.k8s.io/pause:3.9');
+    expect(match(check, await facts([check])).partial).toMatch(/^containerd's metadata \(\/var\/lib\/containerd\/io\.containerd\.metadata\.v1\.bolt\/meta\.db\) is read through its socket.*not under --root$/);
+    rmSync(path.join(root, db));
+  });
+
   it('reports containers present but not running (dead pid, a pid reused by another process, CRI-O stored)', async () => {
     const check: ContainerCheck = { kind: 'container', object: 'stopped' };
     const out = match(check, await facts([check]));

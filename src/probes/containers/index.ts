@@ -4,7 +4,7 @@
 import type { ContainerCheck } from '../../model/rule.js';
 import type { ProbeContext } from '../context.js';
 import { ProbeUnavailable, type PartialSource, type Probe } from '../probe.js';
-import { readContainerdMetadata } from './metadata.js';
+import { CONTAINERD_INSTANCES, readContainerdMetadata } from './metadata.js';
 import { portsHeldBy } from './ports.js';
 import { inHostPidNamespace, parentOf, readRuntimeState, type CriTask } from './state.js';
 
@@ -52,7 +52,9 @@ export const containerProbe: Probe<ContainerCheck, ContainerFacts> = {
     const images: Array<{ runtime: 'containerd'; stateDir: string; name: string }> = [];
     if (wantMetadata) {
       const known = new Set(state.tasks.map((t) => t.id));
-      const reads = await Promise.all(state.containerdStateDirs.map(async (dir) => ({ dir, read: await readContainerdMetadata(ctx, dir, known) })));
+      // Every containerd instance, also one whose state directory is gone (stopped since boot) but whose
+      // metadata database is still there.
+      const reads = await Promise.all(Object.keys(CONTAINERD_INSTANCES).map(async (dir) => ({ dir, read: await readContainerdMetadata(ctx, dir, known) })));
       for (const { dir, read } of reads) {
         if (!read.ok) {
           reasons.push(read.reason ?? `containerd at ${dir}: not read`);

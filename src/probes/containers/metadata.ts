@@ -4,7 +4,7 @@
 // a socket that accepts and never answers waits 10 s by default (--connect-timeout bounds that), and against one
 // that completes the gRPC handshake and never answers it hangs until --timeout is given too
 // (docs: fleet-runtime-facts.md §6.2). runTool's own kill timer is the last guard.
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import type { ProbeContext } from '../context.js';
 import { runTool } from '../exec.js';
 import { CRI_NAMESPACE, containerdTask, type CriTask } from './state.js';
@@ -31,6 +31,36 @@ export interface MetadataRead {
 
 /** At most this many `ctr containers info` calls per scan: each is a process start (~30 ms). */
 const MAX_INFO_CALLS = 64;
+
+/**
+ * Whether a file contains the bytes of `text` anywhere (read in 1 MiB chunks). bbolt keeps bucket names as plain
+ * bytes, so a metadata database without "k8s.io" never had the CRI namespace; one with it may (deleted buckets'
+ * pages can linger), which is as much as can be said without containerd. Unreadable: assume it does.
+ */
+export function fileMentions(file: string, text: string): boolean {
+  const needle = Buffer.from(text);
+  const chunk = Buffer.alloc(1 << 20);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return true;
+  }
+  try {
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return false;
+      const window = Buffer.concat([carry, chunk.subarray(0, n)]);
+      if (window.includes(needle)) return true;
+      carry = window.subarray(Math.max(0, window.length - needle.length + 1));
+    }
+  } catch {
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export function ctrBudget(timeoutMs: number): { connectMs: number; callMs: number; killMs: number } {
   // The metadata is only part of what the probe reads: keep well inside the probe's own limit, so the on-disk
@@ -96,8 +126,16 @@ export async function readContainerdMetadata(ctx: ProbeContext, stateDir: string
   const socketPresent = existsSync(ctx.hostPath(inst.socket));
   const dbPresent = existsSync(ctx.hostPath(inst.metaDb));
   if (!socketPresent && !dbPresent) return { ok: true, containers: [], images: [] };
-  if (!ctx.onHost) return failure(`containerd's metadata (${inst.metaDb}) is read through its socket, which only answers on the host itself, not under --root`);
-  if (!socketPresent) return failure(`containerd is not running (no ${inst.socket}): stopped containers and images in ${inst.metaDb} cannot be read without it`);
+  if (!ctx.onHost || !socketPresent) {
+    // No containerd to ask (stopped, or another host's disk under --root): a database that never held the k8s.io
+    // namespace (a Docker-only host) has no Kubernetes containers or images in it; otherwise nobody can tell.
+    if (dbPresent && !fileMentions(ctx.hostPath(inst.metaDb), CRI_NAMESPACE)) return { ok: true, containers: [], images: [] };
+    return failure(
+      ctx.onHost
+        ? `containerd is not running (no ${inst.socket}): stopped containers and images in ${inst.metaDb} cannot be read without it`
+        : `containerd's metadata (${inst.metaDb}) is read through its socket, which only answers on the host itself, not under --root`,
+    );
+  }
   const kill = ctrBudget(ctx.timeoutMs).killMs;
   const [list, images] = await Promise.all([
     runTool('ctr', ctrArgs(inst.socket, ctx.timeoutMs, ['containers', 'list', '--quiet']), kill),

@@ -160,8 +160,6 @@ export interface StateRead {
   tasks: CriTask[];
   /** CRI-O containers present in the graph root but not in the run root (stopped, or from before a reboot). */
   crioStored: CriTask[];
-  /** containerd state directories that exist (each has, or had, a socket beside it). */
-  containerdStateDirs: string[];
   /** How many bundles of other containerd namespaces (moby, default...) were seen and left alone. */
   otherNamespaces: Record<string, number>;
   /** Directories that exist but could not be read (not root): their rules cannot be answered. */
@@ -172,7 +170,6 @@ function readContainerd(ctx: ProbeContext, out: StateRead): void {
   for (const stateDir of CONTAINERD_STATE_DIRS) {
     const state = ctx.hostPath(stateDir);
     if (listDir(state) === undefined) continue;
-    out.containerdStateDirs.push(stateDir);
     const taskRoot = `${state}/io.containerd.runtime.v2.task`;
     const namespaces = listDir(taskRoot);
     if (namespaces === undefined) continue;
@@ -230,7 +227,7 @@ function readCrio(ctx: ProbeContext, out: StateRead): void {
 }
 
 export function readRuntimeState(ctx: ProbeContext): StateRead {
-  const out: StateRead = { tasks: [], crioStored: [], containerdStateDirs: [], otherNamespaces: {}, unreadable: [] };
+  const out: StateRead = { tasks: [], crioStored: [], otherNamespaces: {}, unreadable: [] };
   readContainerd(ctx, out);
   readCrio(ctx, out);
   return out;
