@@ -581,7 +581,11 @@ export function planFix(result: ScanResult): FixPlan {
   }
 
   // ---------------------------------------------------------------- what the plan does not run
-  for (const e of of('kube-resource')) toManual(e, e.finding.fix, 'a cluster-scope object: remove it through the API server (kubectl), not from this node');
+  // The rule's note goes with the commands: it carries warnings such as what patching out a finalizer skips.
+  for (const e of of('kube-resource')) {
+    const why = 'a cluster-scope object: remove it through the API server (kubectl), not from this node';
+    toManual(e, e.finding.fix, e.rule.fixNote ? `${why}. ${e.rule.fixNote}` : why);
+  }
   for (const e of entries.filter((x) => !KNOWN_KINDS.has(x.finding.kind))) toManual(e, e.finding.fix, `kind ${e.finding.kind} is not planned by this version`);
   const returning = entries.filter((e) => e.finding.rebootClears === 'recreated-if-enabled' && (e.finding.kind === 'process' || e.finding.kind === 'port'));
   if (returning.length > 0) {

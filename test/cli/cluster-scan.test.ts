@@ -109,6 +109,17 @@ describe('scan --cluster against the stand-in API server', () => {
     expect(r.results.filter((x) => x.status === 'unchecked').map((x) => x.ruleId)).toEqual([]);
   });
 
+  it('the fix script lists the kubectl commands for a person, the finalizer patch with its warning', async () => {
+    const report = path.join(dir, 'cluster-report.json');
+    await runAsync([...CLUSTER, '--kubeconfig', kubeconfig, '--output', report]);
+    const fix = await runAsync(['fix', '--from', report]);
+    expect(fix.status).toBe(0);
+    expect(fix.stdout).toContain(`kubectl patch namespaces kubesphere-system --type=merge -p '{"metadata":{"finalizers":null}}'`);
+    expect(fix.stdout).toMatch(/WARNING: removing a finalizer skips the clean-up it stands for/);
+    // Cluster objects are never acted on by the script itself, only shown.
+    expect(fix.stdout).not.toMatch(/^\s*run(_may_fail)? .*kubectl/m);
+  });
+
   it('only ever sends GET requests', async () => {
     api.requests.length = 0;
     await runAsync([...CLUSTER, '--kubeconfig', kubeconfig]);
