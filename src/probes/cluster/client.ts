@@ -74,6 +74,7 @@ type ApiGroupList = { groups?: Array<{ name?: string; preferredVersion?: { group
 
 function describeError(err: unknown, what: string, timeoutMs: number): string {
   const e = err as Error & { code?: string; type?: string };
+  if (e.name === 'CredentialTimeout') return `${what}: ${e.message}`;
   if (e.name === 'AbortError' || e.type === 'aborted') return `${what}: no answer within ${Math.round(timeoutMs / 100) / 10}s`;
   const msg = (e.message ?? String(err)).split('\n')[0] ?? '';
   return `${what}: ${msg}`;
@@ -196,7 +197,8 @@ export async function openLiveCluster(opts: LiveOptions): Promise<ClusterSource>
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
   const both = AbortSignal.any([signal, AbortSignal.timeout(ms)]);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(Object.assign(new Error('credential plugin or authentication timed out'), { name: 'AbortError' }));
+    const onAbort = (): void =>
+      reject(Object.assign(new Error(`authentication (the kubeconfig's exec credential plugin) did not finish within ${Math.round(ms / 100) / 10}s`), { name: 'CredentialTimeout' }));
     if (both.aborted) return onAbort();
     both.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => both.removeEventListener('abort', onAbort));
