@@ -90,7 +90,7 @@ export async function openLiveCluster(opts: LiveOptions): Promise<ClusterSource>
     promiseMiddleware: [
       {
         pre: async (ctx: RequestContext) => {
-          ctx.setSignal(AbortSignal.any([opts.signal, AbortSignal.timeout(opts.requestTimeoutMs)]));
+          ctx.setSignal(withDeadline(opts.signal, opts.requestTimeoutMs));
           return ctx;
         },
         post: async (res: ResponseContext) => res,
@@ -194,8 +194,20 @@ export async function openLiveCluster(opts: LiveOptions): Promise<ClusterSource>
   };
 }
 
+/** `signal`, or `ms` from now, whichever comes first. (AbortSignal.any is Node 20.3+; the package says >= 20.) */
+function withDeadline(signal: AbortSignal, ms: number): AbortSignal {
+  const own = AbortSignal.timeout(ms);
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([signal, own]);
+  const both = new AbortController();
+  const stop = (): void => both.abort();
+  if (signal.aborted || own.aborted) stop();
+  signal.addEventListener('abort', stop, { once: true });
+  own.addEventListener('abort', stop, { once: true });
+  return both.signal;
+}
+
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
-  const both = AbortSignal.any([signal, AbortSignal.timeout(ms)]);
+  const both = withDeadline(signal, ms);
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void =>
       reject(Object.assign(new Error(`authentication (the kubeconfig's exec credential plugin) did not finish within ${Math.round(ms / 100) / 10}s`), { name: 'CredentialTimeout' }));
