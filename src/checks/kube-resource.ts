@@ -128,7 +128,10 @@ export function matchKubeResource(check: KubeResourceCheck, facts: KubeFacts): M
     }
     const target = o.namespace ? `${resource}/${o.namespace}/${o.name}` : `${resource}/${o.name}`;
     const count = check.countInstances ? facts.instances.get(o.name) : undefined;
-    const evidence = count === undefined ? v.evidence : `${v.evidence}; ${typeof count === 'number' ? `${count} instance${count === 1 ? '' : 's'}` : `instances not counted: ${count}`}`;
+    const parts = [v.evidence];
+    if (check.unlessPresent) parts.push(`owner gone: no ${check.unlessPresent.resource} ${(check.unlessPresent.names ?? ['at all']).join(' or ')}${check.unlessPresent.namespace ? ` in ${check.unlessPresent.namespace}` : ''}`);
+    if (count !== undefined) parts.push(typeof count === 'number' ? `${count} instance${count === 1 ? '' : 's'}` : `instances not counted: ${count}`);
+    const evidence = parts.join('; ');
     const vars: FixVars = { target, resource, name: o.name, object: objectWords(resource, o) };
     if (o.namespace) vars.namespace = o.namespace;
     findings.push({ target, evidence, vars });

@@ -71,7 +71,7 @@ describe('scan --cluster against the stand-in API server', () => {
     const r = results(run);
     // Seed 003: CRDs with their instance counts, while ks-controller-manager is gone.
     expect(targets(r, 'kubesphere-crds')).toEqual(['customresourcedefinitions/users.iam.kubesphere.io', 'customresourcedefinitions/workspacetemplates.tenant.kubesphere.io']);
-    expect(rule(r, 'kubesphere-crds').findings[0]?.evidence).toBe('present; 2 instances');
+    expect(rule(r, 'kubesphere-crds').findings[0]?.evidence).toBe('present; owner gone: no deployments ks-controller-manager or ks-apiserver in kubesphere-system; 2 instances');
     expect(rule(r, 'kubesphere-crds').findings[0]?.fix).toContain('kubectl delete customresourcedefinitions users.iam.kubesphere.io');
     // Stuck namespaces with what holds each.
     expect(targets(r, 'cluster-terminating-namespaces')).toEqual(['namespaces/cattle-fleet-system', 'namespaces/kubesphere-system']);
@@ -102,7 +102,7 @@ describe('scan --cluster against the stand-in API server', () => {
     // Seed 004: Rancher.
     expect(targets(r, 'rancher-cattle-namespaces')).toEqual(['namespaces/cattle-fleet-system', 'namespaces/cattle-system']);
     expect(targets(r, 'rancher-crds')).toEqual(['customresourcedefinitions/clusters.management.cattle.io', 'customresourcedefinitions/settings.management.cattle.io']);
-    expect(rule(r, 'rancher-crds').findings[1]?.evidence).toBe('present; 3 instances');
+    expect(rule(r, 'rancher-crds').findings[1]?.evidence).toBe('present; owner gone: no deployments rancher or cattle-cluster-agent in cattle-system; 3 instances');
     expect(targets(r, 'rancher-labelled-cluster-rbac')).toEqual(['clusterrolebindings/cattle-admin-binding']);
     // Nothing Cilium in this cluster: clean, not unchecked.
     expect(rule(r, 'cilium-crds-without-cilium').status).toBe('clean');
@@ -118,6 +118,23 @@ describe('scan --cluster against the stand-in API server', () => {
     expect(fix.stdout).toMatch(/WARNING: removing a finalizer skips the clean-up it stands for/);
     // Cluster objects are never acted on by the script itself, only shown.
     expect(fix.stdout).not.toMatch(/^\s*run(_may_fail)? .*kubectl/m);
+  });
+
+  it('CRDs whose operator still runs are not residue', async () => {
+    api.replace.set('/apis/apps/v1/daemonsets', {
+      kind: 'DaemonSetList',
+      apiVersion: 'apps/v1',
+      metadata: { resourceVersion: '99001' },
+      items: [{ metadata: { name: 'calico-node', namespace: 'kube-system', uid: '5eed0000-0000-0000-0000-0000000000ff' }, spec: {}, status: { numberReady: 2 } }],
+    });
+    try {
+      const r = results(await runAsync([...CLUSTER, '--kubeconfig', kubeconfig]));
+      expect(rule(r, 'calico-crds-without-calico').status).toBe('clean');
+      expect(rule(r, 'calico-crds-without-calico').reason).toBe('still in use: daemonsets/kube-system/calico-node exists');
+      expect(rule(r, 'kubesphere-crds').status).toBe('found');
+    } finally {
+      api.replace.clear();
+    }
   });
 
   it('only ever sends GET requests', async () => {

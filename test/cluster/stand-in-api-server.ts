@@ -29,6 +29,8 @@ export interface StandIn {
   /** Paths answered with 403, and paths never answered. */
   forbidden: Set<string>;
   hang: Set<string>;
+  /** Paths answered with this body instead of the recorded one. */
+  replace: Map<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startStandIn(): Promise<StandIn> {
   const requests: RecordedRequest[] = [];
   const forbidden = new Set<string>();
   const hang = new Set<string>();
+  const replace = new Map<string, unknown>();
   const server = https.createServer({ key, cert }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     requests.push({ method: req.method ?? '', path: url.pathname, query: url.search });
@@ -78,6 +81,8 @@ export async function startStandIn(): Promise<StandIn> {
     if (forbidden.has(url.pathname)) {
       return send(403, status(403, 'Forbidden', `${path.basename(url.pathname)} is forbidden: User "system:serviceaccount:audit:reader" cannot list resource "${path.basename(url.pathname)}" at the cluster scope`));
     }
+    const key = m ? `${m[1]}/${m[3]}` : url.pathname;
+    if (replace.has(key)) return send(200, JSON.stringify(replace.get(key)));
     if (!file.startsWith(api) || !existsSync(file)) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const body = JSON.parse(readFileSync(file, 'utf8')) as { items?: Array<{ metadata?: { namespace?: string; labels?: Record<string, string> } }> };
     if (Array.isArray(body.items)) {
@@ -96,6 +101,7 @@ export async function startStandIn(): Promise<StandIn> {
     requests,
     forbidden,
     hang,
+    replace,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
