@@ -253,9 +253,14 @@ describe('scan --cluster-dump', () => {
     const items = lists.flatMap(([p, apiVersion, kind]) =>
       (JSON.parse(readFileSync(path.join(api, `${p}.json`), 'utf8')) as { items: object[] }).items.map((i) => ({ apiVersion, kind, ...i })),
     );
-    const dump = path.join(dir, 'dump.json');
-    writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items }));
-    const r = results(await runAsync(['scan', '--cluster-dump', dump, '--tag', 'cluster', '--node-name', 'node-1', '--format', 'json']));
+    // Two files, as an auditor receives them (one kubectl get per file is as good as one for all).
+    const half = Math.floor(items.length / 2);
+    const dumps = [items.slice(0, half), items.slice(half)].map((part, i) => {
+      const f = path.join(dir, `dump-${i}.json`);
+      writeFileSync(f, JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: part }));
+      return f;
+    });
+    const r = results(await runAsync(['scan', '--cluster-dump', ...dumps, '--tag', 'cluster', '--node-name', 'node-1', '--format', 'json']));
     expect(targets(r, 'cluster-terminating-namespaces')).toEqual(['namespaces/cattle-fleet-system', 'namespaces/kubesphere-system']);
     expect(targets(r, 'kubesphere-managed-namespace-labels')).toContain('namespaces/kube-system');
     expect(targets(r, 'cluster-validating-webhooks-service-gone')).toEqual(['validatingwebhookconfigurations/rancher.cattle.io', 'validatingwebhookconfigurations/users.iam.kubesphere.io']);
@@ -264,6 +269,13 @@ describe('scan --cluster-dump', () => {
     // Not in the dump: unchecked, with the command that would dump it.
     expect(rule(r, 'cluster-volumeattachments-to-node').status).toBe('unchecked');
     expect(rule(r, 'cluster-volumeattachments-to-node').reason).toBe('the dump holds no volumeattachments: add the output of kubectl get volumeattachments -A -o json');
+  });
+
+  it('a file that is not kubectl JSON leaves the cluster rules unchecked, saying why', async () => {
+    const bad = path.join(dir, 'not-json.txt');
+    writeFileSync(bad, 'NAME STATUS AGE\nkube-system Active 3d\n');
+    const r = results(await runAsync(['scan', '--cluster-dump', bad, '--tag', 'cluster', '--format', 'json']));
+    expect(r.results.every((x) => x.status === 'unchecked' && x.reason?.startsWith(`${bad}: not JSON (`) && x.reason.endsWith('dump with kubectl get ... -A -o json'))).toBe(true);
   });
 });
 
