@@ -107,7 +107,7 @@ describe('scan --cluster against the stand-in API server', () => {
     // Nothing Cilium in this cluster: clean, not unchecked.
     expect(rule(r, 'cilium-crds-without-cilium').status).toBe('clean');
     expect(r.results.filter((x) => x.status === 'unchecked').map((x) => x.ruleId)).toEqual([]);
-  });
+  }, 60_000);
 
   it('the fix script lists the kubectl commands for a person, the finalizer patch with its warning', async () => {
     const report = path.join(dir, 'cluster-report.json');
@@ -118,7 +118,7 @@ describe('scan --cluster against the stand-in API server', () => {
     expect(fix.stdout).toMatch(/WARNING: removing a finalizer skips the clean-up it stands for/);
     // Cluster objects are never acted on by the script itself, only shown.
     expect(fix.stdout).not.toMatch(/^\s*run(_may_fail)? .*kubectl/m);
-  });
+  }, 60_000);
 
   it('CRDs whose operator still runs are not residue', async () => {
     api.replace.set('/apis/apps/v1/daemonsets', {
@@ -135,14 +135,14 @@ describe('scan --cluster against the stand-in API server', () => {
     } finally {
       api.replace.clear();
     }
-  });
+  }, 60_000);
 
   it('only ever sends GET requests', async () => {
     api.requests.length = 0;
     await runAsync([...CLUSTER, '--kubeconfig', kubeconfig]);
     expect(api.requests.length).toBeGreaterThan(10);
     expect([...new Set(api.requests.map((q) => q.method))]).toEqual(['GET']);
-  });
+  }, 60_000);
 
   it('a 403 on one resource leaves that rule unchecked and runs the rest', async () => {
     api.forbidden.add('/api/v1/namespaces/kube-system/secrets');
@@ -155,7 +155,7 @@ describe('scan --cluster against the stand-in API server', () => {
     } finally {
       api.forbidden.clear();
     }
-  });
+  }, 60_000);
 
   it('an endpoint that never answers makes its rule unchecked within the time limit, the rest found', async () => {
     api.hang.add('/apis/storage.k8s.io/v1/volumeattachments');
@@ -169,7 +169,7 @@ describe('scan --cluster against the stand-in API server', () => {
     } finally {
       api.hang.clear();
     }
-  });
+  }, 60_000);
 
   it('an unreachable server leaves every cluster rule unchecked and node rules unaffected', async () => {
     const closed = writeKubeconfig(path.join(dir, 'closed'), [{ name: 'gone', server: 'https://127.0.0.1:1', caFile: api.caFile }], 'gone');
@@ -182,7 +182,7 @@ describe('scan --cluster against the stand-in API server', () => {
     expect(node.length).toBeGreaterThan(0);
     expect(node.some((x) => x.status === 'found')).toBe(true);
     expect(node.every((x) => !/ECONNREFUSED/.test(x.reason ?? ''))).toBe(true);
-  });
+  }, 60_000);
 
   it('a hanging exec credential plugin cannot hang the scan', async () => {
     const plugin = path.join(dir, 'hanging-credential-plugin');
@@ -196,14 +196,14 @@ describe('scan --cluster against the stand-in API server', () => {
     expect(run.ms).toBeLessThan(8000);
     // The plugin was ended with the scan, not left behind.
     expect(spawnSync('pgrep', ['-f', plugin]).status).toBe(1);
-  });
+  }, 60_000);
 
   it('without any kubeconfig says the cluster rules were not run', async () => {
     const run = await runAsync(['scan', '--cluster', '--tag', 'cluster', '--format', 'json'], { HOME: dir, KUBECONFIG: undefined, KUBERNETES_SERVICE_HOST: undefined });
     const r = results(run);
     expect(run.status).toBe(3);
     expect(r.results.every((x) => x.status === 'unchecked' && x.reason === 'no kubeconfig: cluster rules not run')).toBe(true);
-  });
+  }, 60_000);
 
   it('finds the kubeconfig as kubectl does: KUBECONFIG merged, ~/.kube/config, --context', async () => {
     const home = path.join(dir, 'home');
@@ -218,7 +218,7 @@ describe('scan --cluster against the stand-in API server', () => {
     expect(rule(picked, 'cluster-node-still-registered').status).toBe('found');
     const unknown = results(await runAsync([...CLUSTER, '--kubeconfig', two, '--context', 'nope']));
     expect(rule(unknown, 'cluster-node-still-registered').reason).toMatch(/context "nope" is not in the kubeconfig/);
-  });
+  }, 60_000);
 
   it('kubectl lists from the same stand-in (it speaks the real API)', async () => {
     const version = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
@@ -231,7 +231,7 @@ describe('scan --cluster against the stand-in API server', () => {
     });
     const list = JSON.parse(out) as { items: Array<{ metadata: { name: string } }> };
     expect(list.items.map((i) => i.metadata.name)).toContain('kubesphere-system');
-  });
+  }, 60_000);
 });
 
 describe('scan --cluster-dump', () => {
@@ -269,14 +269,14 @@ describe('scan --cluster-dump', () => {
     // Not in the dump: unchecked, with the command that would dump it.
     expect(rule(r, 'cluster-volumeattachments-to-node').status).toBe('unchecked');
     expect(rule(r, 'cluster-volumeattachments-to-node').reason).toBe('the dump holds no volumeattachments: add the output of kubectl get volumeattachments -A -o json');
-  });
+  }, 60_000);
 
   it('a file that is not kubectl JSON leaves the cluster rules unchecked, saying why', async () => {
     const bad = path.join(dir, 'not-json.txt');
     writeFileSync(bad, 'NAME STATUS AGE\nkube-system Active 3d\n');
     const r = results(await runAsync(['scan', '--cluster-dump', bad, '--tag', 'cluster', '--format', 'json']));
     expect(r.results.every((x) => x.status === 'unchecked' && x.reason?.startsWith(`${bad}: not JSON (`) && x.reason.endsWith('dump with kubectl get ... -A -o json'))).toBe(true);
-  });
+  }, 60_000);
 });
 
 describe('the cluster client is loaded only for --cluster', () => {
@@ -297,5 +297,5 @@ describe('the cluster client is loaded only for --cluster', () => {
     expect(node.stderr).toContain('CLUSTER-CLIENT-NOT-LOADED');
     const cluster = await runAsync([...CLUSTER, '--kubeconfig', kubeconfig], { NODE_OPTIONS: `--require ${preload}` });
     expect(cluster.stderr).toContain('CLUSTER-CLIENT-LOADED');
-  });
+  }, 60_000);
 });
