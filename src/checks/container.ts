@@ -125,6 +125,6 @@ export const containerCheck: CheckDefinition<'container', ContainerFacts> = {
       .filter(select)
       .map((p) => runningFinding(p, stoppedByPod.get(p.key) ?? []))
       .sort(byTarget);
-    return { findings, note };
+    return { findings, note, partial: facts.unreadable };
   },
 };

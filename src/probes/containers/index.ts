@@ -18,6 +18,8 @@ export interface LiveTask extends CriTask {
 }
 
 export interface ContainerFacts {
+  /** Runtime state directories that exist but could not be read (not root), as a reason. */
+  unreadable?: string;
   /** Tasks with a live process. */
   running: LiveTask[];
   /** Containers and sandboxes present but not running: bundles whose process is gone, CRI-O containers not running, and (with `ctr`) containerd's stopped ones. */
@@ -40,9 +42,9 @@ export const containerProbe: Probe<ContainerCheck, ContainerFacts> = {
   id: 'container',
   async gather(ctx, requests) {
     const state = readRuntimeState(ctx);
-    if (state.unreadable.length > 0 && state.tasks.length === 0) {
-      throw new ProbeUnavailable(`cannot read ${state.unreadable[0] ?? ''} (run as root)`);
-    }
+    // The runtimes' state is root-only: unread, nothing can be said; partly read, what was seen still counts.
+    const unreadable = state.unreadable.length > 0 ? `cannot read ${state.unreadable.join(', ')}: run as root` : undefined;
+    if (unreadable && state.tasks.length === 0 && state.crioStored.length === 0) throw new ProbeUnavailable(unreadable);
     const running = state.tasks.filter((t) => t.alive).map((t) => live(ctx, t));
     const deadOnDisk = [...state.tasks.filter((t) => !t.alive), ...state.crioStored];
     const wantMetadata = requests.some((r) => r.object !== 'pod');
@@ -67,8 +69,9 @@ export const containerProbe: Probe<ContainerCheck, ContainerFacts> = {
     }
     const reason = reasons.length > 0 ? reasons.join('; ') : undefined;
     return {
+      unreadable,
       running,
-      stopped: { label: 'stopped containers', ok: reason === undefined, reason: reason ?? (partials.length > 0 ? partials.join('; ') : undefined), data: stopped },
+      stopped: { label: 'stopped containers', ok: reason === undefined, reason: [reason, ...partials, unreadable].filter(Boolean).join('; ') || undefined, data: stopped },
       images: { label: 'images', ok: reason === undefined, reason, data: images },
       otherNamespaces: state.otherNamespaces,
     };

@@ -72,10 +72,16 @@ function readPid(file: string): number | undefined {
   }
 }
 
-function listDir(dir: string): string[] | undefined {
+/**
+ * A directory's entries; undefined when it is not there. A directory that is there but cannot be read (the
+ * runtimes' state is root-only) is added to `unreadable` as the host path: its rules cannot be answered.
+ */
+function listDir(ctx: ProbeContext, dir: string, unreadable: string[]): string[] | undefined {
   try {
     return readdirSync(dir);
-  } catch {
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') unreadable.push(`${ctx.toHostPath(dir)} (${code ?? 'unreadable'})`);
     return undefined;
   }
 }
@@ -169,16 +175,13 @@ export interface StateRead {
 function readContainerd(ctx: ProbeContext, out: StateRead): void {
   for (const stateDir of CONTAINERD_STATE_DIRS) {
     const state = ctx.hostPath(stateDir);
-    if (listDir(state) === undefined) continue;
+    if (listDir(ctx, state, out.unreadable) === undefined) continue;
     const taskRoot = `${state}/io.containerd.runtime.v2.task`;
-    const namespaces = listDir(taskRoot);
+    const namespaces = listDir(ctx, taskRoot, out.unreadable);
     if (namespaces === undefined) continue;
     for (const ns of namespaces) {
-      const ids = listDir(`${taskRoot}/${ns}`);
-      if (ids === undefined) {
-        out.unreadable.push(`${stateDir}/io.containerd.runtime.v2.task/${ns}`);
-        continue;
-      }
+      const ids = listDir(ctx, `${taskRoot}/${ns}`, out.unreadable);
+      if (ids === undefined) continue;
       if (ns !== CRI_NAMESPACE) {
         out.otherNamespaces[ns] = (out.otherNamespaces[ns] ?? 0) + ids.length;
         continue;
@@ -188,7 +191,7 @@ function readContainerd(ctx: ProbeContext, out: StateRead): void {
         const a = readAnnotations(`${dir}/config.json`);
         if (a === undefined) {
           // A bundle dir exists but its spec is unreadable: permission, or a half-deleted bundle.
-          if (listDir(dir) === undefined) out.unreadable.push(`${stateDir}/io.containerd.runtime.v2.task/${ns}/${id}`);
+          listDir(ctx, dir, out.unreadable);
           continue;
         }
         const t = containerdTask(a, id);
@@ -201,10 +204,10 @@ function readContainerd(ctx: ProbeContext, out: StateRead): void {
   }
 }
 
-function readCrioRoot(ctx: ProbeContext, root: string, withPid: boolean): { tasks: CriTask[]; unreadable: boolean } {
+function readCrioRoot(ctx: ProbeContext, root: string, withPid: boolean, unreadable: string[]): CriTask[] {
   const dir = ctx.hostPath(`${root}/overlay-containers`);
-  const ids = listDir(dir);
-  if (ids === undefined) return { tasks: [], unreadable: false };
+  const ids = listDir(ctx, dir, unreadable);
+  if (ids === undefined) return [];
   const tasks: CriTask[] = [];
   for (const id of ids) {
     if (!/^[0-9a-f]{64}$/.test(id)) continue; // containers.json, containers.lock
@@ -216,14 +219,14 @@ function readCrioRoot(ctx: ProbeContext, root: string, withPid: boolean): { task
     const pid = liveContainerPid(ctx, pidFromFile, id);
     tasks.push({ ...t, stateDir: root, namespace: 'cri-o', pidFromFile, pid, alive: pid !== undefined });
   }
-  return { tasks, unreadable: false };
+  return tasks;
 }
 
 function readCrio(ctx: ProbeContext, out: StateRead): void {
-  const run = readCrioRoot(ctx, CRIO_RUN_ROOT, true);
-  out.tasks.push(...run.tasks);
-  const seen = new Set(run.tasks.map((t) => t.id));
-  for (const t of readCrioRoot(ctx, CRIO_GRAPH_ROOT, false).tasks) if (!seen.has(t.id)) out.crioStored.push(t);
+  const run = readCrioRoot(ctx, CRIO_RUN_ROOT, true, out.unreadable);
+  out.tasks.push(...run);
+  const seen = new Set(run.map((t) => t.id));
+  for (const t of readCrioRoot(ctx, CRIO_GRAPH_ROOT, false, out.unreadable)) if (!seen.has(t.id)) out.crioStored.push(t);
 }
 
 export function readRuntimeState(ctx: ProbeContext): StateRead {
