@@ -1,12 +1,25 @@
 // `container` check: Kubernetes pods still known to the container runtime, one finding per pod (its containers,
 // their shims and the ports they hold), stopped-but-present containers and sandboxes (also per pod), and
 // images left in the CRI namespace.
-import type { FixVars } from '../model/result.js';
 import type { ContainerCheck } from '../model/rule.js';
 import { containerProbe, type ContainerFacts, type LiveTask } from '../probes/containers/index.js';
 import type { CriTask } from '../probes/containers/state.js';
 import type { CheckDefinition, MatchOutcome, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
+
+/** Pod findings carry the pod's fields, image findings `image`; both the runtime's address and namespace. */
+export type ContainerFixVars = {
+  target: string;
+  runtime: string;
+  address: string;
+  namespace: string;
+  pod?: string;
+  podNamespace?: string;
+  sandboxId?: string;
+  ids?: string[];
+  shimPids?: string[];
+  image?: string;
+};
 
 interface Pod<T extends CriTask> {
   key: string;
@@ -50,7 +63,7 @@ function where(t: CriTask): string {
   return t.runtime === 'containerd' ? `containerd ${t.stateDir} namespace ${t.namespace}` : `CRI-O ${t.stateDir}`;
 }
 
-function podVars(pod: Pod<CriTask>, target: string, shimPids: string[], address: string | undefined): FixVars {
+function podVars(pod: Pod<CriTask>, target: string, shimPids: string[], address: string | undefined): ContainerFixVars {
   const first = pod.tasks[0] as CriTask;
   return {
     target,
@@ -65,7 +78,7 @@ function podVars(pod: Pod<CriTask>, target: string, shimPids: string[], address:
   };
 }
 
-function runningFinding(pod: Pod<LiveTask>, exited: readonly CriTask[]): RawFinding {
+function runningFinding(pod: Pod<LiveTask>, exited: readonly CriTask[]): RawFinding<ContainerFixVars> {
   const target = `pod/${pod.podNamespace}/${pod.podName}`;
   const tasks = ordered(pod.tasks);
   const containers = tasks.filter((t) => t.type === 'container');
@@ -86,7 +99,7 @@ function runningFinding(pod: Pod<LiveTask>, exited: readonly CriTask[]): RawFind
   return { target, evidence: parts.join('; '), vars: podVars(pod, target, shims.map((s) => String(s.pid)), first.address) };
 }
 
-function stoppedFinding(pod: Pod<CriTask>): RawFinding {
+function stoppedFinding(pod: Pod<CriTask>): RawFinding<ContainerFixVars> {
   const target = `pod/${pod.podNamespace}/${pod.podName}`;
   const tasks = ordered(pod.tasks);
   const first = tasks[0] as CriTask;
@@ -95,12 +108,34 @@ function stoppedFinding(pod: Pod<CriTask>): RawFinding {
   return { target, evidence: `present but not running under ${where(first)}: ${list.join(', ')}`, vars: podVars(pod, target, [], address) };
 }
 
-const byTarget = (a: RawFinding, b: RawFinding): number => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
+const byTarget = (a: RawFinding<ContainerFixVars>, b: RawFinding<ContainerFixVars>): number => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
 
-export const containerCheck: CheckDefinition<'container', ContainerFacts> = {
+export const containerCheck: CheckDefinition<'container', ContainerFacts, ContainerFixVars> = {
   kind: 'container',
+  doc: {
+    fields:
+      "`object` pod/stopped/image, `containers`, `pods`, `podNamespaces`, `images` (containerd's task bundles of namespace k8s.io and CRI-O's containers, read from disk; `ctr` with connect and call timeouts for stopped containers and images)",
+    findingPer: 'pod `pod/<namespace>/<name>`, or image `image/<ref>`',
+  },
+  params: { object: 'required', containers: 'optional', pods: 'optional', podNamespaces: 'optional', images: 'optional' },
+  regexFields: [],
+  fixVars: {
+    target: '`pod/<namespace>/<name>` or `image/<ref>`',
+    runtime: '`containerd` or `cri-o`',
+    address: "containerd's socket",
+    namespace: 'the containerd namespace (k8s.io)',
+    pod: 'the pod name',
+    podNamespace: 'the pod namespace',
+    sandboxId: 'the pod sandbox id (crictl stopp/rmp)',
+    ids: 'every container id of the pod, the sandbox last',
+    shimPids: "the pod's shims, in the host's PID namespace",
+    image: 'the image reference (image findings)',
+  },
+  sarifPrecision: 'very-high',
+  // May run ctr: started right after the other tool-spawning probes.
+  startOrder: 2,
   probe: containerProbe,
-  match(check, facts): MatchOutcome {
+  match(check, facts): MatchOutcome<ContainerFixVars> {
     const ignored = Object.entries(facts.otherNamespaces).map(([ns, n]) => `${n} in ${ns}`);
     const note = ignored.length > 0 ? `containerd tasks of other namespaces left alone (not Kubernetes): ${ignored.join(', ')}` : undefined;
     if (check.object === 'image') {

@@ -1,5 +1,6 @@
 import { fileContentProbe, type FileContentFacts } from '../probes/file-content.js';
 import type { CheckDefinition, RawFinding } from './check.js';
+import { compileRuleRegex } from '../rule-regex.js';
 
 /** Escapes text for a sed basic regular expression between `/` delimiters. */
 export function sedLiteral(text: string): string {
@@ -19,21 +20,20 @@ function lineRanges(text: string, begin: string, end: string): Array<[number, nu
   return ranges;
 }
 
-function matchedLines(text: string, regex: RegExp): number[] {
-  const lines = new Set<number>();
-  for (const m of text.matchAll(regex)) {
-    const start = m.index ?? 0;
-    lines.add(text.slice(0, start).split('\n').length);
-    if (m[0].length === 0) break;
-  }
-  return [...lines].sort((a, b) => a - b);
-}
 
-export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts> = {
+/** `sedDelete`: a sed program deleting the matched marker block or lines, e.g. `/# kubekey hosts BEGIN/,/# kubekey hosts END/d`. */
+export type FileContentFixVars = { target: string; sedDelete: string };
+
+export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts, FileContentFixVars> = {
   kind: 'file-content',
+  doc: { fields: '`paths`, and `regex` or `marker: {begin, end}`', findingPer: 'file' },
+  params: { paths: 'required', regex: 'optional', marker: 'optional' },
+  regexFields: ['regex'],
+  fixVars: { target: 'the file', sedDelete: 'a sed program deleting the matched block or lines' },
+  sarifPrecision: 'high',
   probe: fileContentProbe,
   match(check, facts) {
-    const findings: RawFinding[] = [];
+    const findings: RawFinding<FileContentFixVars>[] = [];
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const pattern of check.paths) {
@@ -53,7 +53,7 @@ export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts>
             vars: { target: f.hostPath, sedDelete: `/${sedLiteral(check.marker.begin)}/,/${sedLiteral(check.marker.end)}/d` },
           });
         } else if (check.regex) {
-          const lines = matchedLines(f.text, new RegExp(check.regex, 'gm'));
+          const lines = compileRuleRegex(check.regex).matchingLines(f.text);
           if (lines.length === 0) continue;
           findings.push({
             target: f.hostPath,

@@ -3,12 +3,14 @@
 // Secret of a removed node, a binding whose ServiceAccounts are gone) and by this host's Node; clean while the
 // owner named by unlessPresent still exists.
 import { globsMatcher } from '../glob.js';
-import type { FixVars } from '../model/result.js';
 import type { KubeResourceCheck } from '../model/rule.js';
 import { resolveResource, kubectlResourceName } from '../probes/cluster/resources.js';
 import { fieldAt, type KubeItem } from '../probes/cluster/source.js';
 import { auxQueries, createKubeResourceProbe, mainQuery, queryKey, type ClusterOptions, type KubeFacts } from '../probes/kube-resources.js';
 import type { CheckDefinition, MatchOutcome, RawFinding } from './check.js';
+
+/** `object`: kubectl's words for the object, `RESOURCE NAME` or `--namespace NS RESOURCE NAME`. */
+export type KubeResourceFixVars = { target: string; resource: string; name: string; namespace?: string; object: string[] };
 
 type Lists = KubeFacts['lists'];
 
@@ -102,7 +104,7 @@ function ownerPresent(check: KubeResourceCheck, lists: Lists): { present?: strin
   return hit ? { present: `${owner.resource}/${hit.namespace ? `${hit.namespace}/` : ''}${hit.name}` } : {};
 }
 
-export function matchKubeResource(check: KubeResourceCheck, facts: KubeFacts): MatchOutcome {
+export function matchKubeResource(check: KubeResourceCheck, facts: KubeFacts): MatchOutcome<KubeResourceFixVars> {
   const src = facts.lists.get(queryKey(mainQuery(check)));
   if (!src?.ok || !src.data) return { findings: [], partial: src?.reason ?? 'not queried' };
   for (const q of auxQueries(check)) {
@@ -115,7 +117,7 @@ export function matchKubeResource(check: KubeResourceCheck, facts: KubeFacts): M
   const names = check.names ? globsMatcher(check.names) : () => true;
   const condition = CONDITIONS[check.condition ?? 'present'];
   const resource = kubectlResourceName(resolveResource(check.resource));
-  const findings: RawFinding[] = [];
+  const findings: RawFinding<KubeResourceFixVars>[] = [];
   const partial: string[] = [];
   for (const o of src.data) {
     if (!names(o.name)) continue;
@@ -132,13 +134,44 @@ export function matchKubeResource(check: KubeResourceCheck, facts: KubeFacts): M
     if (check.unlessPresent) parts.push(`owner gone: no ${check.unlessPresent.resource} ${(check.unlessPresent.names ?? ['at all']).join(' or ')}${check.unlessPresent.namespace ? ` in ${check.unlessPresent.namespace}` : ''}`);
     if (count !== undefined) parts.push(typeof count === 'number' ? `${count} instance${count === 1 ? '' : 's'}` : `instances not counted: ${count}`);
     const evidence = parts.join('; ');
-    const vars: FixVars = { target, resource, name: o.name, object: objectWords(resource, o) };
+    const vars: KubeResourceFixVars = { target, resource, name: o.name, object: objectWords(resource, o) };
     if (o.namespace) vars.namespace = o.namespace;
     findings.push({ target, evidence, vars });
   }
   return { findings, partial: partial.length > 0 ? [...new Set(partial)].join('; ') : undefined };
 }
 
-export function createKubeResourceCheck(opts: ClusterOptions): CheckDefinition<'kube-resource', KubeFacts> {
-  return { kind: 'kube-resource', probe: createKubeResourceProbe(opts), match: (check, facts) => matchKubeResource(check, facts) };
+export function createKubeResourceCheck(opts: ClusterOptions): CheckDefinition<'kube-resource', KubeFacts, KubeResourceFixVars> {
+  return {
+    kind: 'kube-resource',
+    doc: {
+      fields:
+        '`resource` (kubectl\'s plural, or `<plural>.<group>`), `names`, `labelSelector`, `namespace`; `condition` present/terminating/webhook-service-missing/apiservice-unavailable/node-gone (with `nodeNameSuffix`)/binding-subject-gone (with `roleRef`); `thisNode: {field, prefix}` (objects naming this host\'s Node); `unlessPresent: {resource, names, namespace}` (clean while the owner exists); `countInstances` (CRDs) — only with `--cluster` or `--cluster-dump`',
+      findingPer: 'object `<resource>[/<namespace>]/<name>`',
+    },
+    params: {
+      resource: 'required',
+      names: 'optional',
+      labelSelector: 'optional',
+      namespace: 'optional',
+      condition: 'optional',
+      thisNode: 'optional',
+      unlessPresent: 'optional',
+      nodeNameSuffix: 'optional',
+      roleRef: 'optional',
+      countInstances: 'optional',
+    },
+    regexFields: [],
+    fixVars: {
+      target: '`<resource>/[<namespace>/]<name>`',
+      resource: 'the resource',
+      name: 'the object name',
+      namespace: 'its namespace (namespaced objects only)',
+      object: 'kubectl\'s words for the object (`[--namespace NS] RESOURCE NAME`)',
+    },
+    sarifPrecision: 'very-high',
+    startOrder: 1,
+    probe: createKubeResourceProbe(opts),
+    match: (check, facts) => matchKubeResource(check, facts),
+  };
 }

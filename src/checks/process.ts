@@ -1,6 +1,7 @@
 import { processProbe, type ProcessInfo } from '../probes/processes.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
+import { includeExcludeMatcher } from '../rule-regex.js';
 
 /** Cgroups kubelet (systemd or cgroupfs driver) or containerd's default `/<namespace>/<id>` give pod containers. */
 const POD_CGROUP = /^\/(kubepods|kubepods\.slice|k8s\.io)(\/|$)/;
@@ -48,21 +49,34 @@ function podText(m: PodMembership): string {
   return `pod process (${parts.join(', ')})`;
 }
 
-export const processCheck: CheckDefinition<'process', ProcessInfo[]> = {
+/** pidNamespace: `host`, or `pod` for a process of this host's Kubernetes pod in the pod's own PID namespace. */
+export type ProcessFixVars = { target: string; pid: string; comm: string; pidNamespace: string };
+
+export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixVars> = {
   kind: 'process',
+  doc: {
+    fields: '`comm`, `exe`, `cmdline` (regex), `cmdlineExclude`, `podMember` (only processes of this host\'s Kubernetes pods, also in the pod\'s own PID namespace); all given must match',
+    findingPer: 'process `<comm>[<pid>]`',
+  },
+  params: { comm: 'optional', exe: 'optional', cmdline: 'optional', cmdlineExclude: 'optional', podMember: 'optional' },
+  regexFields: ['cmdline', 'cmdlineExclude'],
+  fixVars: { target: '`<comm>[<pid>]`', pid: 'the process id', comm: 'its command name', pidNamespace: '`host`, or `pod` for a process in its pod\'s own PID namespace' },
+  sarifPrecision: 'medium',
   probe: processProbe,
   match(check, procs) {
     const comm = globMatcher(check.comm);
     const exe = globMatcher(check.exe);
-    const cmdline = check.cmdline ? new RegExp(check.cmdline) : undefined;
+    const cmdline = includeExcludeMatcher(check.cmdline, check.cmdlineExclude);
+    // A process whose exe could not be read may be the one an `exe` rule looks for: the rule is then partly unchecked.
+    const unseen = exe ? procs.filter((p) => p.exeUnreadable && (!comm || comm(p.comm)) && (!cmdline || cmdline(p.cmdline))).length : 0;
     const members = podMembers(procs);
-    const findings: RawFinding[] = [];
+    const findings: RawFinding<ProcessFixVars>[] = [];
     for (const p of procs) {
       const pod = members.get(p.pid);
       if (check.podMember && !pod) continue;
       // Another PID namespace (a container, a kind node) is not this host's residue, unless a pod of this host.
       if (p.pidNamespace === 'other' && !pod) continue;
-      if ((comm && !comm(p.comm)) || (exe && (p.exe === '' || !exe(p.exe))) || (cmdline && !cmdline.test(p.cmdline))) continue;
+      if ((comm && !comm(p.comm)) || (exe && (p.exe === '' || !exe(p.exe))) || (cmdline && !cmdline(p.cmdline))) continue;
       const line = p.cmdline.length > 200 ? `${p.cmdline.slice(0, 200)}…` : p.cmdline;
       findings.push({
         target: `${p.comm}[${p.pid}]`,
@@ -70,6 +84,6 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[]> = {
         vars: { target: `${p.comm}[${p.pid}]`, pid: String(p.pid), comm: p.comm, pidNamespace: p.pidNamespace === 'other' ? 'pod' : 'host' },
       });
     }
-    return { findings };
+    return { findings, partial: unseen > 0 ? `the executable of ${unseen} process${unseen === 1 ? '' : 'es'} could not be read (permission denied; run as root)` : undefined };
   },
 };

@@ -15,7 +15,8 @@ import type { MatchOutcome } from '../checks/check.js';
 import { evaluateConditions } from '../checks/conditions.js';
 import type { Condition } from '../model/conditions.js';
 import { gatherConditionFacts, type ConditionFacts, type ConditionRequest } from '../probes/conditions.js';
-import { severityRank } from './severity.js';
+import { ComparisonTimeout, withComparisonDeadline } from '../comparison-deadline.js';
+import { atOrAbove } from '../model/severity.js';
 
 export interface ScanOptions {
   rules: readonly Rule[];
@@ -28,12 +29,14 @@ export interface ScanOptions {
   tool: ScanResult['tool'];
   /** For tests: a fixed clock. */
   now?: () => Date;
+  /** For tests: the kinds' definitions (fake probes); default the registry's. */
+  checks?: Readonly<Record<CheckKind, AnyCheckDefinition>>;
 }
 
-type ProbeOutcome = { ok: true; facts: unknown } | { ok: false; reason: string };
+/** The start rank of kinds without a startOrder: after every tool-spawning probe, in rule order. */
+const LAST = Number.MAX_SAFE_INTEGER;
 
-// Probes that spawn a tool start first, so their children run while the synchronous /proc and /sys readers work.
-const START_ORDER: readonly CheckKind[] = ['iptables', 'kube-resource', 'container', 'nftables', 'interface', 'ipset', 'systemd-unit'];
+type ProbeOutcome = { ok: true; facts: unknown } | { ok: false; reason: string };
 
 /** Milliseconds from a monotonic clock. (performance.now() would load perf_hooks, ~1.3 ms at start-up.) */
 function nowMs(): number {
@@ -108,8 +111,10 @@ type MatchResult = { ok: true; match: MatchOutcome } | { ok: false; reason: stri
 function matchRule(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ctx: ProbeContext): MatchResult {
   if (!outcome.ok) return { ok: false, reason: outcome.reason };
   try {
-    return { ok: true, match: def.match(rule.check as never, outcome.facts, ctx) };
+    // Comparing is bounded like probing: a rule whose comparison outlasts --timeout is unchecked, not clean.
+    return { ok: true, match: withComparisonDeadline(ctx.timeoutMs, () => def.match(rule.check as never, outcome.facts, ctx)) };
   } catch (err) {
+    if (err instanceof ComparisonTimeout) return { ok: false, reason: err.message };
     return { ok: false, reason: `comparison failed: ${(err as Error).message}` };
   }
 }
@@ -201,7 +206,7 @@ export function summarize(results: readonly RuleResult[]): ScanResult['summary']
 }
 
 export function verdictOf(results: readonly RuleResult[], failOn: Severity): Verdict {
-  if (results.some((r) => r.status === 'found' && severityRank(r.severity) >= severityRank(failOn))) return 'residue';
+  if (results.some((r) => r.status === 'found' && atOrAbove(r.severity, failOn))) return 'residue';
   if (results.some((r) => r.status === 'unchecked')) return 'unchecked';
   return 'clean';
 }
@@ -210,10 +215,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const ctx = createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
-  const defs = checkDefinitions({ cluster: opts.cluster ?? { nodeName: os.hostname() } });
+  const defs = opts.checks ?? checkDefinitions({ cluster: opts.cluster ?? { nodeName: os.hostname() } });
   const byKind = new Map<CheckKind, Rule[]>();
   for (const r of opts.rules) byKind.set(r.check.kind, [...(byKind.get(r.check.kind) ?? []), r]);
-  const kinds = [...byKind.keys()].sort((a, b) => rank(a) - rank(b));
+  // Probes that spawn a tool start first (each kind's startOrder), so their children run while the synchronous
+  // /proc and /sys readers work.
+  const kinds = [...byKind.keys()].sort((a, b) => (defs[a].startOrder ?? LAST) - (defs[b].startOrder ?? LAST));
   const runs: ProbeRun[] = [];
   const outcomes = new Map<CheckKind, Promise<ProbeOutcome>>();
   const enqueue = turnQueue();
@@ -275,7 +282,3 @@ async function gatherConditions(rules: readonly Rule[], matches: ReadonlyMap<Rul
   return facts;
 }
 
-function rank(kind: CheckKind): number {
-  const i = START_ORDER.indexOf(kind);
-  return i === -1 ? START_ORDER.length : i;
-}

@@ -6,6 +6,8 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
+import { isAbsent } from './fs-errors.js';
+import { hiddenProcessesReason } from './proc-visibility.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface ProcessInfo {
@@ -24,6 +26,8 @@ export interface ProcessInfo {
    * (its pid here is still the one to address it by from the host); `unknown`: the link could not be read.
    */
   pidNamespace: 'host' | 'other' | 'unknown';
+  /** The exe link could not be read (another user's process, not root): `exe` is unknown, not empty. */
+  exeUnreadable?: boolean;
 }
 
 function readLinkOr(file: string): string | undefined {
@@ -61,13 +65,15 @@ function readOr(file: string, fallback: string): string {
 
 export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
   return ctx.memo('processes', () => {
-    const procDir = ctx.hostPath('/proc');
+    const procDir = ctx.hostPathFollow('/proc');
     let entries: string[];
     try {
       entries = readdirSync(procDir);
     } catch (err) {
       throw new ProbeUnavailable(`cannot read ${procDir}: ${(err as NodeJS.ErrnoException).code ?? ''}`);
     }
+    const hidden = hiddenProcessesReason(ctx);
+    if (hidden) throw new ProbeUnavailable(hidden);
     const self = ctx.onHost ? process.pid : -1;
     const hostPidNs = readLinkOr(`${procDir}/1/ns/pid`);
     const out: ProcessInfo[] = [];
@@ -80,15 +86,19 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
       const cmdline = readOr(`${base}/cmdline`, '').replace(/\0+$/, '').split('\0').join(' ');
       if (!cmdline) continue; // kernel thread
       let exe = '';
+      let exeUnreadable = false;
       try {
         exe = readlinkSync(`${base}/exe`).replace(/ \(deleted\)$/, '');
         exe = exe.slice(exe.lastIndexOf('/') + 1);
-      } catch {
+      } catch (err) {
         exe = '';
+        exeUnreadable = !isAbsent(err);
       }
       const ns = readLinkOr(`${base}/ns/pid`);
       const pidNamespace = ns === undefined || hostPidNs === undefined ? 'unknown' : ns === hostPidNs ? 'host' : 'other';
-      out.push({ pid, comm, cmdline, exe, ppid: parentPid(readOr(`${base}/stat`, '')), cgroups: cgroupPaths(readOr(`${base}/cgroup`, '')), pidNamespace });
+      const info: ProcessInfo = { pid, comm, cmdline, exe, ppid: parentPid(readOr(`${base}/stat`, '')), cgroups: cgroupPaths(readOr(`${base}/cgroup`, '')), pidNamespace };
+      if (exeUnreadable) info.exeUnreadable = true;
+      out.push(info);
     }
     return out;
   });
