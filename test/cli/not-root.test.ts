@@ -52,7 +52,8 @@ describe.skipIf(!canSwitchUser)('scan as a user who is not root', () => {
   it('container rules: the runtimes’ root-only state unread is unchecked, not clean', () => {
     const host = path.join(dir, 'host');
     mkdirSync(path.join(host, 'run/containerd/io.containerd.runtime.v2.task/k8s.io'), { recursive: true });
-    mkdirSync(path.join(host, 'proc'), { recursive: true });
+    mkdirSync(path.join(host, 'proc/1'), { recursive: true });
+    mkdirSync(path.join(host, 'etc'), { recursive: true });
     chmodSync(host, 0o755);
     chmodSync(path.join(host, 'run'), 0o755);
     chmodSync(path.join(host, 'run/containerd'), 0o700); // as containerd leaves it
