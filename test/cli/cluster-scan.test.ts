@@ -93,7 +93,13 @@ describe('scan --cluster against the stand-in API server', () => {
     expect(targets(r, 'cluster-volumeattachments-to-node')).toEqual(['volumeattachments/csi-4f0c2a7e9b1d']);
     expect(targets(r, 'calico-ipam-blocks-of-node')).toEqual(['ipamblocks.crd.projectcalico.org/10-244-0-0-26']);
     expect(targets(r, 'calico-block-affinities-of-node')).toEqual(['blockaffinities.crd.projectcalico.org/node-1-10-244-0-0-26']);
-    expect(targets(r, 'calico-crds-without-calico')).toEqual(['customresourcedefinitions/blockaffinities.crd.projectcalico.org', 'customresourcedefinitions/ipamblocks.crd.projectcalico.org']);
+    expect(targets(r, 'calico-node-object-of-node')).toEqual(['nodes.crd.projectcalico.org/node-1']);
+    expect(rule(r, 'calico-node-object-of-node').findings[0]?.fix).toEqual(['kubectl delete nodes.crd.projectcalico.org node-1']);
+    expect(targets(r, 'calico-crds-without-calico')).toEqual([
+      'customresourcedefinitions/blockaffinities.crd.projectcalico.org',
+      'customresourcedefinitions/ipamblocks.crd.projectcalico.org',
+      'customresourcedefinitions/nodes.crd.projectcalico.org',
+    ]);
     // k3s node passwords: node-2 is gone, node-1 and node-3 are registered.
     expect(targets(r, 'k3s-node-password-secrets')).toEqual(['secrets/kube-system/node-2.node-password.k3s']);
     expect(rule(r, 'k3s-node-password-secrets').findings[0]?.fix).toEqual(['kubectl delete --namespace kube-system secrets node-2.node-password.k3s']);
