@@ -29,13 +29,11 @@ export interface ContainerFacts {
   otherNamespaces: Record<string, number>;
 }
 
-const SOCKETS: Record<string, string> = { '/run/containerd': '/run/containerd/containerd.sock', '/run/k3s/containerd': '/run/k3s/containerd/containerd.sock' };
-
 function live(ctx: ProbeContext, t: CriTask): LiveTask {
   const pid = t.pid as number;
   const parent = parentOf(ctx, pid);
   const shim = parent && /^(containerd-shim|conmon)/.test(parent.comm) && inHostPidNamespace(ctx, parent.pid) ? parent : undefined;
-  return { ...t, ports: portsHeldBy(ctx, pid), shim, address: t.runtime === 'containerd' ? SOCKETS[t.stateDir] : undefined };
+  return { ...t, ports: portsHeldBy(ctx, pid), shim, address: t.runtime === 'containerd' ? CONTAINERD_INSTANCES[t.stateDir]?.socket : undefined };
 }
 
 export const containerProbe: Probe<ContainerCheck, ContainerFacts> = {
