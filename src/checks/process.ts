@@ -4,7 +4,7 @@ import { globMatcher } from './check.js';
 import { includeExcludeMatcher } from '../rule-regex.js';
 
 /** Cgroups kubelet (systemd or cgroupfs driver) or containerd's default `/<namespace>/<id>` give pod containers. */
-const POD_CGROUP = /^\/(kubepods|kubepods\.slice|k8s\.io)(\/|$)/;
+export const POD_CGROUP = /^\/(kubepods|kubepods\.slice|k8s\.io)(\/|$)/;
 /** A containerd shim of namespace k8s.io (comm is cut to 15 characters: containerd-shim). */
 const K8S_SHIM_CMDLINE = /\s-namespace\s+k8s\.io(\s|$)/;
 
@@ -29,10 +29,10 @@ export function podMembers(procs: readonly ProcessInfo[]): Map<number, PodMember
   const members = new Map<number, PodMembership>();
   for (const p of procs) {
     if (isK8sShim(p)) continue;
-    const cgroup = p.cgroups.find((c) => POD_CGROUP.test(c));
+    const cgroup = (p.cgroups ?? []).find((c) => POD_CGROUP.test(c));
     let shim: ProcessInfo | undefined;
     const seen = new Set<number>();
-    for (let up = byPid.get(p.ppid); up && !seen.has(up.pid); up = byPid.get(up.ppid)) {
+    for (let up = byPid.get(p.ppid ?? 0); up && !seen.has(up.pid); up = byPid.get(up.ppid ?? 0)) {
       seen.add(up.pid);
       if (isK8sShim(up)) {
         shim = up;
@@ -49,18 +49,23 @@ function podText(m: PodMembership): string {
   return `pod process (${parts.join(', ')})`;
 }
 
-/** pidNamespace: `host`, or `pod` for a process of this host's Kubernetes pod in the pod's own PID namespace. */
-export type ProcessFixVars = { target: string; pid: string; comm: string; pidNamespace: string };
+/** `pidNamespace`: `host`, or `pod` for a process of this host's pod in the pod's own PID namespace. */
+export type ProcessFixVars = { target: string; pid: string; comm: string; pidNamespace: 'host' | 'pod' };
 
 export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixVars> = {
   kind: 'process',
   doc: {
-    fields: '`comm`, `exe`, `cmdline` (regex), `cmdlineExclude`, `podMember` (only processes of this host\'s Kubernetes pods, also in the pod\'s own PID namespace); all given must match',
+    fields: '`comm`, `exe`, `cmdline` (regex), `cmdlineExclude`, `podMember`; all given must match; other PID namespaces only as pod processes',
     findingPer: 'process `<comm>[<pid>]`',
   },
   params: { comm: 'optional', exe: 'optional', cmdline: 'optional', cmdlineExclude: 'optional', podMember: 'optional' },
   regexFields: ['cmdline', 'cmdlineExclude'],
-  fixVars: { target: '`<comm>[<pid>]`', pid: 'the process id', comm: 'its command name', pidNamespace: '`host`, or `pod` for a process in its pod\'s own PID namespace' },
+  fixVars: {
+    target: '`<comm>[<pid>]`',
+    pid: 'the process id (as the host sees it)',
+    comm: 'its command name',
+    pidNamespace: '`host`, or `pod` for a pod process in its own PID namespace',
+  },
   sarifPrecision: 'medium',
   probe: processProbe,
   match(check, procs) {
@@ -68,7 +73,9 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixV
     const exe = globMatcher(check.exe);
     const cmdline = includeExcludeMatcher(check.cmdline, check.cmdlineExclude);
     // A process whose exe could not be read may be the one an `exe` rule looks for: the rule is then partly unchecked.
-    const unseen = exe ? procs.filter((p) => p.exeUnreadable && (!comm || comm(p.comm)) && (!cmdline || cmdline(p.cmdline))).length : 0;
+    // PID 1 of the host is its init system, never a leftover (and never to be killed); some inits are not dumpable,
+    // so even root cannot read their exe (seen on this project's VMs): it must not make every exe rule unchecked.
+    const unseen = exe ? procs.filter((p) => p.exeUnreadable && !isHostInit(p) && (!comm || comm(p.comm)) && (!cmdline || cmdline(p.cmdline))).length : 0;
     const members = podMembers(procs);
     const findings: RawFinding<ProcessFixVars>[] = [];
     for (const p of procs) {
@@ -76,6 +83,7 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixV
       if (check.podMember && !pod) continue;
       // Another PID namespace (a container, a kind node) is not this host's residue, unless a pod of this host.
       if (p.pidNamespace === 'other' && !pod) continue;
+      if (isHostInit(p)) continue;
       if ((comm && !comm(p.comm)) || (exe && (p.exe === '' || !exe(p.exe))) || (cmdline && !cmdline(p.cmdline))) continue;
       const line = p.cmdline.length > 200 ? `${p.cmdline.slice(0, 200)}…` : p.cmdline;
       findings.push({
@@ -87,3 +95,7 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixV
     return { findings, partial: unseen > 0 ? `the executable of ${unseen} process${unseen === 1 ? '' : 'es'} could not be read (permission denied; run as root)` : undefined };
   },
 };
+
+function isHostInit(p: ProcessInfo): boolean {
+  return p.pid === 1 && p.pidNamespace !== 'other';
+}

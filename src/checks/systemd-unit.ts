@@ -17,17 +17,22 @@ function contentRefs(refs: readonly UnitFileRef[]): UnitFileRef[] {
   return content.length > 0 ? content : [...refs];
 }
 
-export type SystemdUnitFixVars = { target: string; paths: string[] };
+/** `unowned`: set by the engine for rules with conditions (`when`). */
+export type SystemdUnitFixVars = { target: string; paths: string[]; unowned?: string[] };
 
 export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts, SystemdUnitFixVars> = {
   kind: 'systemd-unit',
   doc: {
-    fields: '`units`, `transientOnly` (unit files, drop-ins, `*.wants` links — dangling too — and transient units, plus state when systemd is PID 1), `when` (conditions on each match)',
+    fields: '`units`, `transientOnly`, `when` (unit files, drop-ins, `*.wants` links — dangling too — and transient units, plus state when systemd is PID 1)',
     findingPer: 'unit',
   },
   params: { units: 'required', transientOnly: 'optional', when: 'optional' },
   regexFields: [],
-  fixVars: { target: 'the unit name', paths: 'its unit files, drop-in dirs and links' },
+  fixVars: {
+    target: 'the unit name',
+    paths: 'its unit files, drop-in dirs and links',
+    unowned: 'rules with conditions: its files and links except those a package owns unmodified',
+  },
   sarifPrecision: 'very-high',
   startOrder: 5,
   probe: systemdProbe,

@@ -11,12 +11,12 @@ import type { ClusterOptions } from '../probes/kube-resources.js';
 import { ProbeUnavailable } from '../probes/probe.js';
 import { hostIdentity } from '../host/identity.js';
 import { renderFix } from './fix-template.js';
+import { ComparisonTimeout, withComparisonDeadline } from '../comparison-deadline.js';
+import { atOrAbove } from '../model/severity.js';
 import type { MatchOutcome } from '../checks/check.js';
 import { evaluateConditions } from '../checks/conditions.js';
 import type { Condition } from '../model/conditions.js';
 import { gatherConditionFacts, type ConditionFacts, type ConditionRequest } from '../probes/conditions.js';
-import { ComparisonTimeout, withComparisonDeadline } from '../comparison-deadline.js';
-import { atOrAbove } from '../model/severity.js';
 
 export interface ScanOptions {
   rules: readonly Rule[];
@@ -112,7 +112,7 @@ function matchRule(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, c
   if (!outcome.ok) return { ok: false, reason: outcome.reason };
   try {
     // Comparing is bounded like probing: a rule whose comparison outlasts --timeout is unchecked, not clean.
-    return { ok: true, match: withComparisonDeadline(ctx.timeoutMs, () => def.match(rule.check as never, outcome.facts, ctx)) };
+    return { ok: true, match: withComparisonDeadline(ctx.timeoutMs, () => def.match(rule.check, outcome.facts, ctx)) };
   } catch (err) {
     if (err instanceof ComparisonTimeout) return { ok: false, reason: err.message };
     return { ok: false, reason: `comparison failed: ${(err as Error).message}` };
@@ -146,6 +146,22 @@ function applyConditions(match: MatchOutcome, conditions: readonly Condition[], 
   return { findings: kept, partial, note: match.note, provenance };
 }
 
+/**
+ * `{{unowned}}` of a match judged by conditions: what a clean-up may remove without touching a package's files
+ * or another engine's state. A directory a package owns part of: exactly the entries no package owns; a unit:
+ * its files and links except the ones a package owns unmodified; otherwise the target (or a unit's paths).
+ */
+function removablePaths(f: MatchOutcome['findings'][number], provenance: Finding['provenance']): string[] {
+  const paths = Array.isArray(f.vars.paths) ? (f.vars.paths as unknown[]).filter((p): p is string => typeof p === 'string') : [f.target];
+  if (!provenance) return paths;
+  if (!Array.isArray(f.vars.paths)) return provenance.unowned.length > 0 ? provenance.unowned : paths;
+  // Each judged file or drop-in directory stands for its unowned pieces (none when a package owns it all);
+  // links and anything not judged stay as they are.
+  const subjects = new Set(f.subjects ?? []);
+  const within = (u: string, p: string): boolean => u === p || u.startsWith(`${p}/`);
+  return paths.flatMap((p) => (subjects.has(p) ? provenance.unowned.filter((u) => within(u, p)) : [p]));
+}
+
 function evaluate(rule: Rule, matched: MatchResult, facts: ConditionFacts | undefined): RuleResult {
   const base: RuleResult = {
     ruleId: rule.id,
@@ -170,13 +186,14 @@ function evaluate(rule: Rule, matched: MatchResult, facts: ConditionFacts | unde
   const findings: Finding[] = match.findings
     .map((f) => {
       const provenance = match.provenance.get(f.target);
+      const vars = conditions ? { ...f.vars, unowned: removablePaths(f, provenance) } : f.vars;
       return {
         kind: rule.check.kind,
         target: f.target,
         evidence: f.evidence,
         rebootClears: rule.rebootClears,
-        fix: renderFix(rule.fix.commands, f.vars),
-        vars: f.vars,
+        fix: renderFix(rule.fix.commands, vars),
+        vars,
         ...(provenance ? { provenance } : {}),
       };
     })
@@ -287,4 +304,3 @@ async function gatherConditions(rules: readonly Rule[], matches: ReadonlyMap<Rul
   runs.push({ probe: 'provenance', ok: facts.ok, durationMs: Math.round((nowMs() - t0) * 10) / 10, note });
   return facts;
 }
-

@@ -84,6 +84,12 @@ export interface IptablesCheck {
   ruleMatch?: string;
   /** Rules whose spec this regex matches never count. */
   ruleMatchExclude?: string;
+  /**
+   * CNI networks of other engines (Podman's `podman`): a chain whose rules or incoming jumps name only these
+   * networks (the reference plugins comment `name: "<net>" id: "<container>"`) never counts; a shared chain
+   * naming none (CNI-HOSTPORT-MASQ) counts only beside chains of another network and none of these.
+   */
+  excludeCniNetworks?: string[];
 }
 
 export interface NftablesCheck {

@@ -40,43 +40,43 @@ interface WalkEntry {
   path: string;
   dir: boolean;
   empty: boolean;
+  /** Directories: something below was left out as another engine's (an ignore glob matched). */
+  holdsIgnored: boolean;
+  /** Directories: the entries directly in it. */
+  children: WalkEntry[];
 }
 
-/** Everything below `dir` (not following symlinks), skipping ignored subtrees; undefined past the bound. */
-function walk(ctx: ProbeContext, dir: string, ignored: (p: string) => boolean): WalkEntry[] | undefined {
+/** Everything below `dir` (not following symlinks), as a tree, skipping ignored subtrees; undefined past the bound. */
+function walk(ctx: ProbeContext, dir: string, ignored: (p: string) => boolean): { entries: WalkEntry[]; top: WalkEntry } | undefined {
   const out: WalkEntry[] = [];
-  const visit = (d: string, depth: number): boolean => {
+  const top: WalkEntry = { path: dir, dir: true, empty: false, holdsIgnored: false, children: [] };
+  const visit = (d: WalkEntry, depth: number): boolean => {
     let names: import('node:fs').Dirent[];
     try {
-      names = readdirSync(ctx.hostPath(d), { withFileTypes: true });
+      names = readdirSync(ctx.hostPathFollow(d.path), { withFileTypes: true });
     } catch {
       return true;
     }
+    d.empty = names.length === 0;
     for (const e of names) {
-      const p = d === '/' ? `/${e.name}` : `${d}/${e.name}`;
-      if (ignored(p)) continue;
-      const isDir = e.isDirectory();
-      const entry: WalkEntry = { path: p, dir: isDir, empty: false };
+      const p = d.path === '/' ? `/${e.name}` : `${d.path}/${e.name}`;
+      if (ignored(p)) {
+        d.holdsIgnored = true;
+        continue;
+      }
+      const entry: WalkEntry = { path: p, dir: e.isDirectory(), empty: false, holdsIgnored: false, children: [] };
       out.push(entry);
+      d.children.push(entry);
       if (out.length > MAX_WALK_ENTRIES) return false;
-      if (isDir) {
+      if (entry.dir) {
         if (depth >= MAX_WALK_DEPTH) return false;
-        const before = out.length;
-        if (!visit(p, depth + 1)) return false;
-        entry.empty = out.length === before && dirIsEmpty(ctx, p);
+        if (!visit(entry, depth + 1)) return false;
+        if (entry.holdsIgnored) d.holdsIgnored = true;
       }
     }
     return true;
   };
-  return visit(dir, 1) ? out : undefined;
-}
-
-function dirIsEmpty(ctx: ProbeContext, p: string): boolean {
-  try {
-    return readdirSync(ctx.hostPath(p)).length === 0;
-  } catch {
-    return false;
-  }
+  return visit(top, 1) ? { entries: out, top } : undefined;
 }
 
 function lstatType(ctx: ProbeContext, p: string): 'dir' | 'other' | undefined {
@@ -101,29 +101,50 @@ function planOwnership(ctx: ProbeContext, subject: string, ignore: readonly stri
       judge: (own) => {
         const o = own.get(subject);
         const holds = !ownedUnmodified(o);
-        return { holds, detail: describeOwnership(o), unowned: holds ? [subject] : [], owners: o?.owners ?? [] };
+        return { holds, detail: `${subject} ${describeOwnership(o)}`, unowned: holds ? [subject] : [], owners: o?.owners ?? [] };
       },
     };
   }
-  const entries = walk(ctx, subject, ignored);
-  if (!entries) {
+  const tree = walk(ctx, subject, ignored);
+  if (!tree) {
     return { lookups: [], judge: () => ({ holds: true, detail: `more than ${MAX_WALK_ENTRIES} entries: not attributed to a package`, unowned: [subject] }) };
   }
+  const { entries, top } = tree;
+  // Looked up: every file, and every directory with nothing of another engine's below it (only those can be
+  // removed whole). A directory holding another engine's state is never looked up, nor removed.
+  // Under /etc the directory's own owner costs nothing (the conffiles) and is worth saying.
+  const lookups = [top, ...entries].filter((e) => !e.dir || !e.holdsIgnored || (e === top && subject.startsWith('/etc/'))).map((e) => e.path);
   return {
-    lookups: [subject, ...entries.map((e) => e.path)],
+    lookups,
     judge: (own) => {
-      const top = own.get(subject);
+      const topOwn = own.get(subject);
       const pieces: Array<{ path: string; o: Ownership | undefined }> = [];
-      for (const e of entries) {
+      /** True when nothing of `e` is a package's or another engine's: it can be removed whole. */
+      const loose = (e: WalkEntry): boolean => {
         const o = own.get(e.path);
-        if (e.dir ? e.empty && !ownedUnmodified(o) : !ownedUnmodified(o)) pieces.push({ path: e.path, o });
-      }
-      if (entries.length === 0 && !ownedUnmodified(top)) pieces.push({ path: subject, o: top });
-      const owners = top?.owners ?? [];
+        if (!e.dir) return !o || o.owners.length === 0;
+        return !e.holdsIgnored && (!o || o.owners.length === 0) && e.children.every(loose);
+      };
+      /** The smallest set of paths that covers everything in `e` no package owns unmodified. */
+      const collect = (e: WalkEntry): void => {
+        const o = own.get(e.path);
+        if (e.dir && e !== top && loose(e)) {
+          pieces.push({ path: e.path, o });
+          return;
+        }
+        if (!e.dir) {
+          if (!ownedUnmodified(o)) pieces.push({ path: e.path, o });
+          return;
+        }
+        e.children.forEach(collect);
+      };
+      if (top.children.length === 0 ? !top.holdsIgnored && !ownedUnmodified(topOwn) : loose(top)) pieces.push({ path: subject, o: topOwn });
+      else top.children.forEach(collect);
+      const owners = topOwn?.owners ?? [];
       if (pieces.length === 0) {
         return { holds: false, detail: owners.length > 0 ? `everything in it from package ${owners.join(', ')}` : 'holds only what packages or other engines own', unowned: [], owners };
       }
-      const shown = pieces.slice(0, 3).map((p) => `${relativeTo(subject, p.path)} ${describeOwnership(p.o)}`);
+      const shown = pieces.slice(0, 3).map((p) => `${p.path === subject ? subject : relativeTo(subject, p.path)} ${describeOwnership(p.o)}`);
       const more = pieces.length > 3 ? ` and ${pieces.length - 3} more` : '';
       const ownedNote = owners.length > 0 ? ` (the directory is package ${owners.join(', ')}'s)` : '';
       return { holds: true, detail: `${shown.join('; ')}${more}${ownedNote}`, unowned: pieces.map((p) => p.path), owners };

@@ -2,9 +2,8 @@
 // RPM hosts: one batched `rpm -qf`. Asked only for what rules with conditions matched, after their probes ran,
 // so a host without such matches never reads a package database. A path owned by an installed package and
 // unmodified is not residue; a modified one is reported with the package that owns it and what changed.
-import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { dpkgExpectedMd5, dpkgOwnersFast, openDpkgDatabase, type DpkgDatabase } from './dpkg.js';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { dpkgExpectedMd5, dpkgOwners, dpkgOwnersFast, etcOwners, likelyOwners, openDpkgDatabase, type DpkgDatabase } from './dpkg.js';
 import type { ProbeContext } from './context.js';
 import { rpmOwners } from './rpm.js';
 
@@ -56,27 +55,53 @@ export function pathSpellings(ctx: ProbeContext, p: string): string[] {
   return m[1] ? [p, `/${rest}`] : [p, `/usr/${rest}`];
 }
 
-function md5Of(file: string): string | undefined {
-  try {
-    return createHash('md5').update(readFileSync(file)).digest('hex');
-  } catch {
-    return undefined;
-  }
-}
-
 function dpkgDatabase(ctx: ProbeContext): DpkgDatabase | undefined {
-  return ctx.memo('dpkg-database', () => openDpkgDatabase(ctx.hostPath('/var/lib/dpkg/status'), ctx.hostPath('/var/lib/dpkg/info')));
+  return ctx.memo('dpkg-database', () => openDpkgDatabase(ctx.hostPathFollow('/var/lib/dpkg/status'), ctx.hostPathFollow('/var/lib/dpkg/info')));
 }
 
 function hasRpmDatabase(ctx: ProbeContext): boolean {
-  return ['/var/lib/rpm/Packages', '/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/Packages'].some((f) => existsSync(ctx.hostPath(f)));
+  return ['/var/lib/rpm/Packages', '/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/Packages'].some((f) => existsSync(ctx.hostPathFollow(f)));
+}
+
+/** /usr/local and /run hold no package's files (Debian policy 9.1.2; /run is a tmpfs): nothing to look up. */
+const NEVER_PACKAGED = /^\/(usr\/local|run|var\/run)\//;
+
+/**
+ * Owners of every spelling, in tiers so that the common case reads little: /etc from the status file's
+ * conffiles, /usr/local and /run by policy, the rest from the lists of likely owners (name match), and one
+ * grep over every list only for what is still unowned after that (the answer that costs most is only paid for
+ * a path that may well be residue).
+ */
+async function dpkgOwnersTiered(ctx: ProbeContext, db: DpkgDatabase, spellings: ReadonlyMap<string, string[]>): Promise<Map<string, string[]>> {
+  const owners = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (const [p, names] of spellings) {
+    const isDir = lstatSync(ctx.hostPath(p), { throwIfNoEntry: false })?.isDirectory() ?? false;
+    for (const s of names) {
+      const etc = etcOwners(db, s, isDir);
+      if (etc) {
+        if (etc.length > 0) owners.set(s, etc);
+      } else if (!NEVER_PACKAGED.test(s)) {
+        rest.push(s);
+      }
+    }
+  }
+  if (rest.length === 0) return owners;
+  const likely = [...new Set(rest.flatMap((s) => likelyOwners(db, s)))];
+  const near = likely.length > 0 ? await dpkgOwners(db, new Set(rest), likely) : new Map<string, string[]>();
+  for (const [s, keys] of near) owners.set(s, keys);
+  // A path is settled once any of its spellings is owned.
+  const unsettled = [...spellings.values()].filter((names) => !names.some((s) => owners.has(s))).flat().filter((s) => rest.includes(s));
+  if (unsettled.length > 0) for (const [s, keys] of await dpkgOwnersFast(db, new Set(unsettled), ctx.timeoutMs)) owners.set(s, keys);
+  return owners;
 }
 
 async function dpkgLookup(ctx: ProbeContext, db: DpkgDatabase, paths: readonly string[]): Promise<Map<string, Ownership>> {
   const spellings = new Map(paths.map((p) => [p, pathSpellings(ctx, p)]));
-  const owners = await dpkgOwnersFast(db, new Set([...spellings.values()].flat()), ctx.timeoutMs);
+  const owners = await dpkgOwnersTiered(ctx, db, spellings);
   const md5sums = new Map<string, Map<string, string>>();
   const byPath = new Map<string, Ownership>();
+  let md5File: ((file: string) => string | undefined) | undefined;
   for (const [p, names] of spellings) {
     const found = names.flatMap((s) => (owners.get(s) ?? []).map((key) => ({ key, spelling: s })));
     const own: Ownership = { owners: [...new Set(found.map((f) => f.key))] };
@@ -85,7 +110,13 @@ async function dpkgLookup(ctx: ProbeContext, db: DpkgDatabase, paths: readonly s
       if (!expected) continue;
       const st = lstatSync(ctx.hostPath(p), { throwIfNoEntry: false });
       if (!st?.isFile() || (!expected.conffile && st.size > MAX_HASHED_BYTES)) break;
-      const actual = md5Of(ctx.hostPath(p));
+      // dpkg gives an unpacked file the archive's mtime and replaces every non-conffile on upgrade, so such a
+      // file older than its package's unpacking is the package's: hashed only when it changed later. Conffiles
+      // are always hashed: an upgrade keeps a modified one, older than the unpacking.
+      const unpacked = expected.conffile ? undefined : db.unpackedAt(key);
+      if (unpacked !== undefined && st.mtimeMs < unpacked) break;
+      md5File ??= (await import('./md5.js')).md5File;
+      const actual = md5File(ctx.hostPathFollow(p));
       if (actual && actual !== expected.md5) own.modified = { owner: key, conffile: expected.conffile, expected: expected.md5, actual };
       break;
     }

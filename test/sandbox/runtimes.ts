@@ -109,6 +109,12 @@ export interface RuntimeRunOptions {
   /** Default 150 s. */
   timeoutMs?: number;
   keep?: boolean;
+  /**
+   * Default 'keep': the machine's runtime configuration and units (the packages' /etc/containerd, /etc/cni,
+   * /etc/containers, containerd.service ...) are visible, as on a host with the packages installed; their
+   * run-time state is removed inside the sandbox by kr_rt_init (kr_rt_fresh_host). 'hide' hides them all.
+   */
+  hostRuntime?: 'hide' | 'keep';
 }
 
 export interface Leftovers {
@@ -183,6 +189,7 @@ export function runWithRuntimes(opts: RuntimeRunOptions): RuntimeRun {
     scenarios: opts.scenarios ?? [],
     command: ['bash', '-c', `${PRELUDE}${opts.script}\n${EPILOGUE}`],
     timeoutMs: opts.timeoutMs ?? 150_000,
+    hostRuntime: opts.hostRuntime ?? 'keep',
     ...(opts.env !== undefined ? { env: opts.env } : {}),
     ...(opts.keep !== undefined ? { keep: opts.keep } : {}),
   });

@@ -5,8 +5,7 @@
 # busybox-static (nothing can be pulled), pods created the way kubelet + containerd's CRI plugin lay them out,
 # and their network set up by invoking the real CNI plugins as a runtime does.
 #
-# Source it in the command run by sandbox.sh (not in a planting script: daemons must outlive nothing but the
-# command):
+# Source it in the command run by sandbox.sh, not in a planting script (the daemons belong to the command):
 #
 #   . "$KR_SANDBOX_HOME/lib/runtimes.sh"
 #   kr_rt_init                                   # refuses to run outside the sandbox; traps EXIT -> kr_rt_stop_all
@@ -23,12 +22,13 @@
 # appended to $KR_SANDBOX_DIR/planted.tsv in the harness's manifest format (README: Manifest).
 #
 # Things that are global in the kernel are kept away from the host: daemons run with a PATH whose modprobe is a
-# stub (no module is ever loaded for them), and dockerd's kernel.keys.root_maxkeys/root_maxbytes writes land on
-# files bind-mounted over those sysctls in the sandbox's mount namespace. Cgroups the runtimes create are below
-# the sandbox's own cgroup (cgroup namespace) and go away with it; every process (daemons, shims, containers)
-# dies with the sandbox's PID namespace.
+# stub (no module is ever loaded for them), dockerd's kernel.keys.root_maxkeys/root_maxbytes writes land on
+# files bind-mounted over those sysctls in the sandbox's mount namespace, and AppArmor reads as disabled (no
+# profile is loaded). Cgroups the runtimes create are below the sandbox's own cgroup (cgroup namespace) and go
+# away with it; every process (daemons, shims, containers) dies with the sandbox's PID namespace.
 
 : "${KR_SANDBOX_DIR:?KR_SANDBOX_DIR not set: source runtimes.sh in a command run by sandbox.sh}"
+KR_RT_LIB_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # Scratch space of the harness: /tmp is a fresh tmpfs inside the sandbox.
 KR_RT_DIR=${KR_RT_DIR:-/tmp/kr-rt}
 # Debian installs the CNI plugins in /usr/lib/cni (containernetworking-plugins); upstream uses /opt/cni/bin.
@@ -41,17 +41,19 @@ KR_RT_STORAGE_DRIVER=${KR_RT_STORAGE_DRIVER:-vfs}
 KR_RT_TIMEOUT=${KR_RT_TIMEOUT:-60}
 KR_RT_IMAGE=${KR_RT_IMAGE:-docker.io/library/busybox:1.35}
 KR_RT_PAUSE_IMAGE=${KR_RT_PAUSE_IMAGE:-registry.k8s.io/pause:3.9}
-KR_RT_NODE=${KR_RT_NODE:-kr-sandbox}
 KR_RT_SCENARIO=${KR_RT_SCENARIO:-runtimes}
 KR_RT_INITIALISED=${KR_RT_INITIALISED:-0}
 
 kr_rt_log() { printf '[kr-rt] %s\n' "$*" >&2; }
+# kr_rt_phase NAME: log NAME with the seconds since the script started (where a slow test spends its time).
+kr_rt_phase() { printf '[kr-rt] %4ds %s\n' "$SECONDS" "$*" >&2; }
 kr_rt_die() {
   printf '[kr-rt] ERROR: %s\n' "$*" >&2
   return 1
 }
 
-# kr_rt_section NAME: start an output section (parsed by parseSections in runtimes.ts).
+# kr_rt_section NAME: start an output section (parsed by parseSections in runtimes.ts). The previous section's
+# output must end with a newline (a marker only counts at the start of a line): `cat f.json; echo`.
 kr_rt_section() { printf '=====KR:%s=====\n' "$1"; }
 
 # kr_rt_record CLASS KIND ID: one manifest line (scenario TAB class TAB kind TAB id).
@@ -63,7 +65,7 @@ kr_rt_mount_fstype() {
   awk -v mp="$1" '{ for (i = 7; $i != "-"; i++) { }; if ($5 == mp) t = $(i + 1) } END { print t }' /proc/self/mountinfo
 }
 
-# Refuse to start anything unless this is a kr-sandbox (private overlays, netns, tmpfs /tmp).
+# Refuse to start anything unless this is a kr-sandbox (its hostname, overlays on the system dirs, tmpfs /tmp).
 kr_rt_require_sandbox() {
   local d t
   [[ ${KR_SANDBOX-} == 1 ]] || kr_rt_die "KR_SANDBOX is not 1: refusing to start runtimes outside the sandbox" || return 1
@@ -126,8 +128,58 @@ kr_rt_init() {
     cat "$f" >"$KR_RT_DIR/run/${f##*/}"
     mount --bind "$KR_RT_DIR/run/${f##*/}" "$f"
   done
+  # dockerd, podman and runc load AppArmor profiles (docker-default, containers-default) into the kernel when
+  # AppArmor is on: kernel-wide, and left loaded. They decide by this file; inside the sandbox it says N.
+  if [[ -f /sys/module/apparmor/parameters/enabled ]]; then
+    echo N >"$KR_RT_DIR/run/apparmor-enabled"
+    mount --bind "$KR_RT_DIR/run/apparmor-enabled" /sys/module/apparmor/parameters/enabled
+  fi
+  kr_rt_cgroup2_leaf
+  kr_rt_fresh_host
   KR_RT_INITIALISED=1
   trap 'kr_rt_stop_all' EXIT
+}
+
+# On a cgroup2-only host runc has to enable controllers for the pods' and containers' cgroups in the sandbox's
+# root cgroup, which cgroup2 refuses while processes live there ("no internal processes"): move them into a leaf
+# cgroup first, as Docker-in-Docker's entrypoint does. (A hybrid host such as this project's CI VM mounts v1
+# controllers and needs nothing.)
+kr_rt_cgroup2_leaf() {
+  local root=/sys/fs/cgroup pid c
+  [[ $(kr_rt_mount_fstype "$root") == cgroup2 ]] || return 0
+  mkdir -p "$root/kr-init"
+  for _ in 1 2 3 4 5; do
+    [[ -s $root/cgroup.procs ]] || break
+    while read -r pid; do
+      echo "$pid" >"$root/kr-init/cgroup.procs" 2>/dev/null || true
+    done <"$root/cgroup.procs"
+  done
+  for c in $(<"$root/cgroup.controllers"); do
+    echo "+$c" >"$root/cgroup.subtree_control" 2>/dev/null || kr_rt_log "cannot enable the $c controller for containers"
+  done
+}
+
+# What the machine's own runtimes and Kubernetes keep at run time (not shipped by a package). When the sandbox
+# shows the machine's runtime files (sandbox.sh --keep-host-runtime, which runWithRuntimes uses so that the
+# packages' own configuration and units are there, as on a host with the packages installed), these are still
+# the state of the machine's own daemons: removed inside the sandbox (whiteouts in the overlays; the host is
+# untouched), so a test starts from a freshly installed host whatever ran on this machine.
+KR_RT_MACHINE_STATE=(
+  /var/lib/containerd /var/lib/docker /var/lib/containers /var/lib/cni /var/lib/crio /var/lib/kubelet
+  /var/lib/dockershim /var/lib/cri-dockerd /var/log/pods /var/log/containers /etc/kubernetes /etc/crictl.yaml
+  /run/containerd /run/docker /run/docker.sock /run/docker.pid /run/containers /run/podman /run/libpod /run/crio
+  /run/netns /run/cni /opt/cni /opt/containerd
+)
+
+# kr_rt_fresh_host: remove (inside the sandbox) every KR_RT_MACHINE_STATE path no installed package ships.
+kr_rt_fresh_host() {
+  local p
+  for p in "${KR_RT_MACHINE_STATE[@]}"; do
+    [[ -e $p || -L $p ]] || continue
+    if dpkg-query -S "$p" >/dev/null 2>&1 || rpm -qf "$p" >/dev/null 2>&1; then continue; fi
+    rm -rf -- "$p"
+    kr_rt_log "removed the machine's own runtime state $p (inside the sandbox)"
+  done
 }
 
 # ------------------------------------------------------------------ images
@@ -258,8 +310,7 @@ kr_rt_import_busybox_ctr() {
   shift
   (($# > 0)) || set -- "$KR_RT_IMAGE" "$KR_RT_PAUSE_IMAGE"
   kr_rt_busybox_oci "$archive" "$@" || return 1
-  kr_rt_ctr -n "$ns" images import --snapshotter "$KR_RT_SNAPSHOTTER" --no-unpack=false "$archive" >/dev/null 2>&1 ||
-    kr_rt_ctr -n "$ns" images import --snapshotter "$KR_RT_SNAPSHOTTER" "$archive" >/dev/null ||
+  kr_rt_ctr -n "$ns" images import --snapshotter "$KR_RT_SNAPSHOTTER" "$archive" >/dev/null ||
     kr_rt_die "ctr images import failed" || return 1
 }
 
@@ -291,59 +342,14 @@ kr_rt_cni_conflist() {
 EOF
 }
 
-# kr_rt_cni_json_plugins CONFLIST: the plugin objects of a conflist, one compact JSON per line, with the
-# network's name and cniVersion (what libcni passes each plugin).
-kr_rt_cni_plugins() {
-  node -e '
-    const l = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    for (const p of l.plugins) console.log(JSON.stringify({ cniVersion: l.cniVersion, name: l.name, ...p }));
-  ' "$1"
-}
-
 # kr_rt_cni COMMAND CONFLIST CONTAINERID NETNS IFNAME [PORTMAPPINGS_JSON]: run the conflist's plugins the way a
-# runtime (libcni) does: each plugin binary from CNI_PATH with CNI_* in the environment and its config on stdin,
-# chaining prevResult on ADD (in order) and DEL (reverse order), runtimeConfig for the capabilities it declares,
-# plus libcni's result cache (/var/lib/cni/results). Prints the final result on ADD.
+# runtime (libcni) does (lib/cni-exec.mjs: CNI_* environment, config on stdin, prevResult chained, runtimeConfig
+# for declared capabilities, libcni's /var/lib/cni/results cache). Prints the final result on ADD.
+# KR_RT_CNI_POD_NS / KR_RT_CNI_POD_NAME fill CNI_ARGS as the CRI plugin does.
 kr_rt_cni() {
-  local cmd=$1 conflist=$2 id=$3 netns=$4 ifname=$5 ports=${6:-[]} plugin conf type prev="" out netname
-  local -a plugins=()
-  mapfile -t plugins < <(kr_rt_cni_plugins "$conflist")
-  netname=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).name)' "$conflist")
-  if [[ $cmd == DEL ]]; then
-    local -a rev=()
-    for ((i = ${#plugins[@]} - 1; i >= 0; i--)); do rev+=("${plugins[i]}"); done
-    plugins=("${rev[@]}")
-    prev=$(node -e 'try { const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(JSON.stringify(c.result)); } catch { }' \
-      "/var/lib/cni/results/$netname-$id-$ifname" 2>/dev/null || true)
-  fi
-  for plugin in "${plugins[@]}"; do
-    conf=$(KR_P=$plugin KR_PREV=$prev KR_PORTS=$ports node -e '
-      const p = JSON.parse(process.env.KR_P);
-      if (p.capabilities && p.capabilities.portMappings) p.runtimeConfig = { portMappings: JSON.parse(process.env.KR_PORTS) };
-      delete p.capabilities;
-      if (process.env.KR_PREV) p.prevResult = JSON.parse(process.env.KR_PREV);
-      console.log(JSON.stringify(p));')
-    type=$(KR_P=$plugin node -e 'console.log(JSON.parse(process.env.KR_P).type)')
-    out=$(printf '%s' "$conf" | CNI_COMMAND=$cmd CNI_CONTAINERID=$id CNI_NETNS=$netns CNI_IFNAME=$ifname \
-      CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=${KR_RT_CNI_POD_NS-};K8S_POD_NAME=${KR_RT_CNI_POD_NAME-};K8S_POD_INFRA_CONTAINER_ID=$id" \
-      CNI_PATH=$KR_RT_CNI_PATH timeout "$KR_RT_TIMEOUT" "$KR_RT_CNI_PATH/$type") ||
-      kr_rt_die "CNI $cmd $type failed: $out" || return 1
-    [[ $cmd == ADD ]] && prev=$out
-  done
-  if [[ $cmd == ADD ]]; then
-    mkdir -p /var/lib/cni/results
-    # shellcheck disable=SC2016 # JavaScript, not shell
-    KR_RES=$prev KR_ID=$id KR_IF=$ifname KR_NET=$netname KR_PORTS=$ports node -e '
-      const fs = require("fs");
-      const e = process.env;
-      fs.writeFileSync(`/var/lib/cni/results/${e.KR_NET}-${e.KR_ID}-${e.KR_IF}`, JSON.stringify({
-        kind: "cniCacheV1", containerId: e.KR_ID, config: fs.readFileSync(process.argv[1]).toString("base64"),
-        ifName: e.KR_IF, networkName: e.KR_NET, capabilityArgs: { portMappings: JSON.parse(e.KR_PORTS) },
-        result: JSON.parse(e.KR_RES) }));' "$conflist"
-    printf '%s\n' "$prev"
-  else
-    rm -f "/var/lib/cni/results/$netname-$id-$ifname"
-  fi
+  KR_CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=${KR_RT_CNI_POD_NS-};K8S_POD_NAME=${KR_RT_CNI_POD_NAME-};K8S_POD_INFRA_CONTAINER_ID=$3" \
+    CNI_PATH=$KR_RT_CNI_PATH KR_CNI_TIMEOUT_MS=$((KR_RT_TIMEOUT * 1000)) \
+    node "$KR_RT_LIB_DIR/cni-exec.mjs" "$@"
 }
 
 # ------------------------------------------------------------------ Kubernetes pods on containerd
@@ -365,9 +371,9 @@ kr_rt_k8s_network() {
 # kr_rt_k8s_pod --name NAME [--namespace NS] [--uid UID] [--qos besteffort|burstable|guaranteed]
 #   [--host-network] [--port HOSTPORT:CONTAINERPORT]... --container NAME=COMMAND [--container ...]
 # A pod as kubelet + containerd's CRI plugin create it, in containerd namespace k8s.io: the sandbox container
-# (image $KR_RT_PAUSE_IMAGE running a busybox `sleep`, the pause stand-in) with the CRI annotations and
-# kubelet's labels, its netns /run/netns/cni-<uuid> set up by the real loopback, bridge, host-local and portmap
-# plugins (unless --host-network), the sandbox's shm tmpfs, hostname/hosts/resolv.conf, and one container per
+# (image $KR_RT_PAUSE_IMAGE running busybox `sh` + `sleep`, which exit on SIGTERM/SIGINT as pause does) with
+# the CRI annotations and kubelet's labels, its netns /run/netns/cni-<uuid> set up by the real loopback,
+# bridge, host-local and portmap plugins (unless --host-network), the sandbox's shm tmpfs, hostname/hosts/resolv.conf, and one container per
 # --container (COMMAND run by sh -c in $KR_RT_IMAGE) joining the pod's netns, with cgroupfs-driver cgroups
 # /kubepods[/QOS]/pod<uid>/<id> and kubelet's log layout (/var/log/pods/NS_NAME_UID/CONTAINER/0.log and the
 # /var/log/containers symlink). Needs containerd running and the images imported (kr_rt_import_busybox_ctr
@@ -434,7 +440,9 @@ kr_rt_k8s_pod() {
     KR_RT_CNI_POD_NS=$ns KR_RT_CNI_POD_NAME=$name kr_rt_cni ADD "$KR_RT_K8S_CONFLIST" "$sid" "$netns" eth0 "$ports" \
       >"$sbroot/cni-result.json" || return 1
     local ipres
-    ipres=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.ips[0].address.split("/")[0]);' "$sbroot/cni-result.json")
+    # The first address of the result ({"ips":[{...,"address":"10.244.0.2/24",...}]}): host-local's reservation.
+    ipres=$(grep -o '"address":"[^"/]*' "$sbroot/cni-result.json" | head -n 1 | cut -d'"' -f4)
+    [[ -n $ipres ]] || kr_rt_die "no address in the CNI result of $ns/$name" || return 1
     kr_rt_record residue path "/var/lib/cni/networks/$KR_RT_K8S_NET/$ipres"
     kr_rt_record residue path "/var/lib/cni/results/$KR_RT_K8S_NET-$sid-eth0"
     # The netns, cni0 (first pod), the veth, and the bridge's and portmap's chains.
@@ -449,7 +457,7 @@ kr_rt_k8s_pod() {
     --label io.cri-containerd.kind=sandbox \
     --annotation io.kubernetes.cri.container-type=sandbox \
     --annotation "io.kubernetes.cri.sandbox-log-directory=$logdir" \
-    "$KR_RT_PAUSE_IMAGE" "$sid" sleep 2147483647 >/dev/null ||
+    "$KR_RT_PAUSE_IMAGE" "$sid" sh -c 'trap "exit 0" TERM INT; sleep 2147483647 & wait' >/dev/null ||
     kr_rt_die "ctr run of the sandbox of $ns/$name failed" || return 1
   kr_rt_k8s_recorded_task "$sid" "$cg/$sid"
 
