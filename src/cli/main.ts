@@ -51,8 +51,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').default('low').argParser(parseSeverity))
       .option('--allow-unchecked', 'exit 0 instead of 3 when some rules could not be checked', false)
       .option('--quiet', 'print no report on standard output (files named by --output/--report are still written)', false)
-      .option('--cluster', 'also evaluate cluster-scope rules (CRDs, namespaces) with kubectl', false)
-      .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: kubectl’s own lookup)')
+      .option('--cluster', 'also evaluate cluster-scope rules (CRDs, namespaces, webhooks, this node’s objects) through the API server', false)
+      .option('--kubeconfig <file>', 'kubeconfig for --cluster (default as kubectl: KUBECONFIG, ~/.kube/config, in-cluster service account)')
+      .option('--context <name>', 'kubeconfig context for --cluster (default: its current context)')
+      .option('--cluster-dump <file...>', 'evaluate the cluster rules against `kubectl get ... -A -o json` output instead of an API server')
+      .option('--node-name <name>', 'this host’s Node name in the cluster (default: the host name)')
       .addHelpText('after', `\n${EXIT_CODE_HELP}`),
   ).action(async (opts: ScanCommandOptions) => setExit(await scanCommand(opts)));
 

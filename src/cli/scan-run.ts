@@ -1,5 +1,8 @@
 // Rule selection and the scan itself, as `scan` and `fix` both run them: load the rule set (built-in packs and
 // --rules files), select by profile, tags, ids and skips, scan. Usage problems throw UsageError (exit 2).
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { ProfileSelector, Severity } from '../model/rule.js';
 import type { ScanResult } from '../model/result.js';
 import { runScan } from '../engine/scan.js';
@@ -26,18 +29,33 @@ export interface ScanRunOptions extends RuleSelectionOptions {
   allowUnchecked: boolean;
   cluster: boolean;
   kubeconfig?: string;
+  context?: string;
+  /** `--cluster-dump` files (implies cluster rules). */
+  clusterDump?: string[];
+  /** This host's Node object name; default the host name. */
+  nodeName?: string;
+}
+
+/** The host name, as the kubelet registers its Node by default: of this host, or of the --root host. */
+function nodeNameOf(root: string): string {
+  if (path.resolve(root) === '/') return os.hostname();
+  try {
+    return readFileSync(path.join(root, 'etc/hostname'), 'utf8').trim() || os.hostname();
+  } catch {
+    return os.hostname();
+  }
 }
 
 export async function scanWithOptions(opts: ScanRunOptions): Promise<ScanResult> {
   const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
-  const { selected, errors } = selectRules(ruleSet.rules, { profile: opts.profile, tags: opts.tag, rules: opts.rule, skip: opts.skip, cluster: opts.cluster });
+  const { selected, errors } = selectRules(ruleSet.rules, { profile: opts.profile, tags: opts.tag, rules: opts.rule, skip: opts.skip, cluster: opts.cluster || (opts.clusterDump?.length ?? 0) > 0 });
   if (errors.length > 0) throw new UsageError(errors.join('\n'));
   checkScanRoot(opts.root, selected);
   return runScan({
     rules: selected,
     root: opts.root,
     timeoutMs: opts.timeout * 1000,
-    kubeconfig: opts.kubeconfig,
+    cluster: { kubeconfig: opts.kubeconfig, context: opts.context, dumps: opts.clusterDump, nodeName: opts.nodeName ?? nodeNameOf(opts.root) },
     selection: { profile: opts.profile, failOn: opts.failOn, allowUnchecked: opts.allowUnchecked, tags: opts.tag, rules: opts.rule, skip: opts.skip },
     ruleFiles: ruleSet.files,
     tool: { name: 'kube-residue', version: toolVersion, rulesVersion: ruleSet.rulesVersion },
