@@ -26,6 +26,12 @@ const subjects = {
   audit: ['bash', 'bench/audit.sh'],
   floor: ['bash', 'bench/floor.sh'],
 };
+// The standalone executable (npm run build:dist), next to the bundle: start-up alone (--version) and the scan.
+if (opts.sea) {
+  subjects.startBundle = [process.execPath, bin, '--version'];
+  subjects.startBinary = [opts.sea, '--version'];
+  subjects.scanBinary = [opts.sea, 'scan', '--format', 'json'];
+}
 
 function once(cmd) {
   const out = openSync(OUT, 'w');
@@ -101,7 +107,7 @@ const check = {};
   once(subjects.floor);
 }
 
-const samples = { scan: [], audit: [], floor: [] };
+const samples = Object.fromEntries(Object.keys(subjects).map((name) => [name, []]));
 const names = Object.keys(subjects);
 for (let i = 0; i < runs; i++) {
   // Rotate the order so that no subject always runs right after another.
