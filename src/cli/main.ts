@@ -7,6 +7,8 @@ import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
 import { collect, parseProfile, parseReportSpec, parseSeconds, parseSeverity } from './options.js';
 import { fixCommand, SCAN_ONLY_OPTIONS, type FixCommandOptions } from './fix-command.js';
+import { mergeCommand, type MergeCommandOptions } from './merge-command.js';
+import { describeFleetReporters } from '../fleet/index.js';
 import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './scan-command.js';
 
@@ -66,6 +68,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     const explicit = SCAN_ONLY_OPTIONS.filter((o) => cmd.getOptionValueSource(o) === 'cli');
     setExit(await fixCommand(opts, explicit));
   });
+
+  program
+    .command('merge <report.json...>')
+    .description('merge nodes’ JSON reports (scan --format json) into one fleet report: verdicts, common leftovers, totals')
+    .option('--format <name>', `fleet report format\n${describeFleetReporters()}`, 'table')
+    .option('-o, --output <file>', 'write the report to this file (SARIF for more than 20 nodes: <file>, <stem>-2<ext>, ...)')
+    .addOption(new Option('--name-from <source>', 'name nodes by their report’s hostname or by the report file name').choices(['hostname', 'file']).default('hostname'))
+    .option('--missing <node>', 'a node that has no report (unreachable, scan failed): listed as not checked (repeatable)', collect, [])
+    .addHelpText('after', '\nExit codes: 0 every node clean, 1 residue on some node, 3 no residue but some node not fully checked or missing, 2 usage error or invalid report.')
+    .action((files: string[], opts: MergeCommandOptions) => setExit(mergeCommand(files, opts)));
 
   const rules = program.command('rules').description('list, show and validate rules');
   ruleSourceOptions(
