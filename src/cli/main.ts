@@ -8,6 +8,7 @@ import { UsageError } from './errors.js';
 import { collect, parseProfile, parseReportSpec, parseSeconds, parseSeverity } from './options.js';
 import { fixCommand, SCAN_ONLY_OPTIONS, type FixCommandOptions } from './fix-command.js';
 import { mergeCommand, type MergeCommandOptions } from './merge-command.js';
+import { snapshotCommand, type SnapshotCommandOptions } from './snapshot-command.js';
 import { describeFleetReporters } from '../fleet/index.js';
 import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './scan-command.js';
@@ -44,8 +45,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .addOption(new Option('--timeout <seconds>', 'time limit for each probe').default(30).argParser(parseSeconds))
       .option('--cluster', 'also evaluate cluster-scope rules (CRDs, namespaces) with kubectl', false)
       .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: kubectl’s own lookup)')
+      .option('--from <snapshot>', 'evaluate the rules against a snapshot (kube-residue snapshot) instead of this host')
       .addHelpText('after', `\n${EXIT_CODE_HELP}`),
   ).action(async (opts: ScanCommandOptions) => setExit(await scanCommand(opts)));
+
+  ruleSourceOptions(
+    program
+      .command('snapshot')
+      .description('record every probe’s raw facts (all built-in rules plus --rules) in one gzip file for scan --from; evaluates nothing')
+      .requiredOption('-o, --output <file>', 'the snapshot file to write (e.g. node.json.gz)')
+      .option('--root <dir>', 'a host filesystem mounted at <dir>', '/')
+      .addOption(new Option('--timeout <seconds>', 'time limit for each probe').default(30).argParser(parseSeconds))
+      .option('--cluster', 'also record cluster-scope facts with kubectl', false)
+      .option('--kubeconfig <file>', 'kubeconfig for --cluster'),
+  ).action(async (opts: SnapshotCommandOptions) => setExit(await snapshotCommand(opts)));
 
   ruleSourceOptions(
     program

@@ -2,11 +2,23 @@
 // --rules files), select by profile, tags, ids and skips, scan. Usage problems throw UsageError (exit 2).
 import type { ProfileSelector, Severity } from '../model/rule.js';
 import type { ScanResult } from '../model/result.js';
-import { runScan } from '../engine/scan.js';
+import { runScan, type ScanOptions } from '../engine/scan.js';
 import { selectRules } from '../rules/select.js';
 import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
 import { loadRuleSet } from './rule-set.js';
+
+/** `scan --from`: the snapshot's facts, host and time instead of the live host's. Unreadable file: exit 2. */
+async function snapshotReplay(file: string, kubeconfig: string | undefined): Promise<Pick<ScanOptions, 'source' | 'now' | 'root'>> {
+  const { readSnapshot, snapshotSource, SnapshotError } = await import('../snapshot/snapshot.js');
+  try {
+    const snapshot = readSnapshot(file);
+    return { source: snapshotSource(snapshot, kubeconfig), now: () => new Date(snapshot.createdAt), root: snapshot.context.root };
+  } catch (err) {
+    if (err instanceof SnapshotError) throw new UsageError(err.message);
+    throw err;
+  }
+}
 
 /** Which rules, against which root, within what time: the options `scan` and `fix` share. */
 export interface RuleSelectionOptions {
@@ -25,15 +37,19 @@ export interface ScanRunOptions extends RuleSelectionOptions {
   allowUnchecked: boolean;
   cluster: boolean;
   kubeconfig?: string;
+  /** A snapshot file (kube-residue snapshot) to evaluate instead of the live host. */
+  from?: string;
 }
 
 export async function scanWithOptions(opts: ScanRunOptions): Promise<ScanResult> {
   const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
   const { selected, errors } = selectRules(ruleSet.rules, { profile: opts.profile, tags: opts.tag, rules: opts.rule, skip: opts.skip, cluster: opts.cluster });
   if (errors.length > 0) throw new UsageError(errors.join('\n'));
+  const replay = opts.from !== undefined ? await snapshotReplay(opts.from, opts.kubeconfig) : undefined;
   return runScan({
+    ...replay,
     rules: selected,
-    root: opts.root,
+    root: replay?.root ?? opts.root,
     timeoutMs: opts.timeout * 1000,
     kubeconfig: opts.kubeconfig,
     selection: { profile: opts.profile, failOn: opts.failOn, allowUnchecked: opts.allowUnchecked, tags: opts.tag, rules: opts.rule, skip: opts.skip },

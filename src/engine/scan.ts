@@ -21,6 +21,15 @@ export interface ScanOptions {
   tool: ScanResult['tool'];
   /** For tests: a fixed clock. */
   now?: () => Date;
+  /** Instead of the live host (src/snapshot): the probe context, check definitions and identity to use. */
+  source?: FactSource;
+}
+
+/** Where a scan's facts come from when not from the live probes: a snapshot being taken or replayed. */
+export interface FactSource {
+  ctx: ProbeContext;
+  defs: Record<CheckKind, AnyCheckDefinition>;
+  identity?: () => HostIdentity;
 }
 
 type ProbeOutcome = { ok: true; facts: unknown } | { ok: false; reason: string };
@@ -158,8 +167,8 @@ export function verdictOf(results: readonly RuleResult[], failOn: Severity): Ver
 export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const ctx = createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
-  const defs = checkDefinitions({ kubeconfig: opts.kubeconfig });
+  const ctx = opts.source?.ctx ?? createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
+  const defs = opts.source?.defs ?? checkDefinitions({ kubeconfig: opts.kubeconfig });
   const byKind = new Map<CheckKind, Rule[]>();
   for (const r of opts.rules) byKind.set(r.check.kind, [...(byKind.get(r.check.kind) ?? []), r]);
   const kinds = [...byKind.keys()].sort((a, b) => rank(a) - rank(b));
@@ -168,7 +177,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const enqueue = turnQueue();
   for (const kind of kinds) outcomes.set(kind, runProbe(defs[kind], ctx, byKind.get(kind) ?? [], runs, enqueue));
   // A few small file reads, queued behind the probes so that the tools are spawned first.
-  const identity = new Promise<HostIdentity>((resolve) => enqueue(() => resolve(hostIdentity(ctx))));
+  const identity = new Promise<HostIdentity>((resolve) => enqueue(() => resolve(opts.source?.identity?.() ?? hostIdentity(ctx))));
   const results: RuleResult[] = [];
   for (const kind of kinds) {
     const outcome = await (outcomes.get(kind) as Promise<ProbeOutcome>);
