@@ -45,6 +45,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .addOption(new Option('--timeout <seconds>', 'time limit for each probe').default(30).argParser(parseSeconds))
       .option('--cluster', 'also evaluate cluster-scope rules (CRDs, namespaces) with kubectl', false)
       .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: kubectl’s own lookup)')
+      .option('--exit-zero', 'exit 0 whenever the report was written; the verdict is in the report (for Kubernetes Jobs)', false)
       .option('--from <snapshot>', 'evaluate the rules against a snapshot (kube-residue snapshot) instead of this host')
       .addHelpText('after', `\n${EXIT_CODE_HELP}`),
   ).action(async (opts: ScanCommandOptions) => setExit(await scanCommand(opts)));

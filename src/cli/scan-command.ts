@@ -11,6 +11,8 @@ export interface ScanCommandOptions extends ScanRunOptions {
   output?: string;
   report: Array<{ format: string; file?: string }>;
   quiet: boolean;
+  /** Exit 0 whenever the report was written (a Kubernetes Job or DaemonSet pod must not fail on a verdict). */
+  exitZero?: boolean;
 }
 
 export function colorWanted(stream: NodeJS.WriteStream): boolean {
@@ -41,7 +43,7 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
       process.stdout.write(reporter.render(result, options));
     }
   }
-  return exitCodeFor(result);
+  return opts.exitZero ? 0 : exitCodeFor(result);
 }
 
 /** A report written piece by piece, so a report of tens of MB is never one string (nor one buffer). */
