@@ -45,6 +45,8 @@ export async function scanWithOptions(opts: ScanRunOptions): Promise<ScanResult>
   const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
   const { selected, errors } = selectRules(ruleSet.rules, { profile: opts.profile, tags: opts.tag, rules: opts.rule, skip: opts.skip, cluster: opts.cluster });
   if (errors.length > 0) throw new UsageError(errors.join('\n'));
+  // The snapshot says which root it was taken of; another --root would be silently ignored.
+  if (opts.from !== undefined && opts.root !== '/') throw new UsageError('--from and --root exclude each other: the snapshot records the root it was taken of');
   const replay = opts.from !== undefined ? await snapshotReplay(opts.from, opts.kubeconfig) : undefined;
   return runScan({
     ...replay,

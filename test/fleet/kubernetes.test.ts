@@ -83,6 +83,13 @@ describe('Kubernetes manifests (validated offline with kubernetes-models)', () =
     expect(ds.spec?.selector.matchLabels).toEqual((ds.spec?.template.metadata?.labels ?? {}) as Record<string, string>);
   });
 
+  it('scan --exit-zero (the Job’s pod must not fail on a verdict) exits 0 with the verdict in the report', () => {
+    const r = runCli(['scan', '--root', fixture('hostroot'), '--format', 'json', '--exit-zero']);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as ScanResult).verdict).toBe('residue');
+    expect(runCli(['scan', '--root', fixture('hostroot'), '--format', 'json']).status).toBe(1);
+  });
+
   it('the namespace is valid; and the validator does reject a broken Job', () => {
     expect(() => new Namespace(parse(readFileSync(path.join(K8S_DIR, 'namespace.yaml'), 'utf8')) as ConstructorParameters<typeof Namespace>[0]).validate()).not.toThrow();
     const bad = render('job.yaml', { KUBE_RESIDUE_IMAGE: image, NODE_NAME: 'n', JOB_NAME: 'j' }) as { spec: { template: { spec: Record<string, unknown> } } };

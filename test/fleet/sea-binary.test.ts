@@ -72,6 +72,7 @@ describe.skipIf(skip !== undefined)('x64 standalone executable on a sandboxed di
     // The bundle first (it needs /usr/bin/node); then node is removed from the sandbox's /usr (an overlay: the
     // host keeps it) and the binary runs from an empty environment with a system PATH.
     const script = [
+      'sleep 2', // link states settle a moment after planting (linkwatch): both scans must see the same state
       'node dist/kube-residue.cjs scan --format json; echo "bundle-status=$?" >&2',
       `printf '\\n${sep}\\n'`,
       'rm -f /usr/bin/node /usr/bin/nodejs /usr/local/bin/node',
