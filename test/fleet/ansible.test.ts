@@ -1,8 +1,8 @@
 // The Ansible role and playbooks (deploy/ansible) with Debian's real ansible-core, not a mock: several inventory
 // hosts on this machine (ansible_connection=local), each with its own install directory and its own --root host
 // filesystem — one dirty (blocked), one clean (ready), one whose /proc is missing (unchecked: blocked). The
-// playbook copies the standalone binary, scans, fetches each report, fails exactly the blocked hosts and writes
-// the merged fleet report on the controller. In front of a stand-in for Kubespray's scale.yml (no cluster can
+// playbook copies the standalone binary, scans, fetches each report, fails exactly the blocked hosts (and one
+// that cannot be reached: ssh to a closed port) and writes the merged fleet report on the controller. In front of a stand-in for Kubespray's scale.yml (no cluster can
 // run here; the stand-in only records that it ran), a blocked node stops the run before "scale" starts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,8 +28,10 @@ interface Host {
   root: string;
 }
 
-function inventory(file: string, hosts: readonly Host[]): string {
+function inventory(file: string, hosts: readonly Host[], unreachable: readonly string[] = []): string {
   const lines = ['[kube_node]'];
+  // A host nobody answers for: ssh to a closed port on this machine.
+  for (const name of unreachable) lines.push(`${name} ansible_connection=ssh ansible_host=127.0.0.1 ansible_port=9 ansible_ssh_common_args='-o ConnectTimeout=5 -o BatchMode=yes'`);
   for (const h of hosts) {
     lines.push(`${h.name} ansible_connection=local ansible_python_interpreter=/usr/bin/python3 kube_residue_root=${h.root} kube_residue_install_dir=${path.join(work, 'nodes', h.name)}`);
   }
@@ -70,9 +72,11 @@ describe.skipIf(!haveAnsible)('Ansible role kube_residue_precheck (real ansible-
 
   it('fails exactly the blocked hosts, fetches every report and writes the merged fleet report', () => {
     const reports = path.join(work, 'reports-1');
-    const inv = inventory(path.join(work, 'inventory-1.ini'), hosts);
+    const inv = inventory(path.join(work, 'inventory-1.ini'), hosts, ['node-gone']);
     const run = playbook('precheck.yml', inv, reports);
     expect(run.status, run.out).toBe(2);
+    // Unreachable (ignored, so the others' reports are still written), then failed with the blocked nodes.
+    expect(recap(run.out, 'node-gone')).toMatchObject({ ignored: 1, failed: 1 });
     expect(recap(run.out, 'node-dirty').failed).toBe(1);
     expect(recap(run.out, 'node-noproc').failed).toBe(1);
     expect(recap(run.out, 'node-clean').failed).toBe(0);
@@ -89,13 +93,15 @@ describe.skipIf(!haveAnsible)('Ansible role kube_residue_precheck (real ansible-
     expect(existsSync(path.join(work, 'nodes/node-clean/kube-residue'))).toBe(true);
 
     const fleet = JSON.parse(readFileSync(path.join(reports, 'fleet.json'), 'utf8')) as FleetReport;
-    expect(fleet.counts).toEqual({ nodes: 4, clean: 2, residue: 1, unchecked: 1, missing: 0 });
+    expect(fleet.counts).toEqual({ nodes: 5, clean: 2, residue: 1, unchecked: 1, missing: 1 });
     expect(fleet.nodes.map((n) => [n.name, n.verdict])).toEqual([
       ['node-clean', 'clean'],
       ['node-clean2', 'clean'],
       ['node-dirty', 'residue'],
+      ['node-gone', 'missing'],
       ['node-noproc', 'unchecked'],
     ]);
+    expect(fleet.notChecked.map((n) => n.node)).toEqual(['node-gone', 'node-noproc']);
     expect(fleet.rules.find((r) => r.ruleId === 'kubernetes-kubelet-process')?.nodes).toEqual(['node-dirty']);
     expect(readFileSync(path.join(reports, 'fleet.md'), 'utf8')).toContain('| `node-dirty` | residue |');
     expect(readFileSync(path.join(reports, 'fleet.html'), 'utf8')).toContain('<table class="sortable" id="nodes">');

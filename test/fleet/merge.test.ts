@@ -12,6 +12,7 @@ import { fleetSarifReporter } from '../../src/fleet/sarif.js';
 import type { ScanResult } from '../../src/model/result.js';
 import { runCli } from '../helpers/cli.js';
 import { cloneResult, loadFixture } from '../report/fixtures.js';
+import { sarifProblems } from '../report/sarif-checks.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kr-merge-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -127,7 +128,10 @@ describe('fleet reporters', () => {
       reports.set(r.host.hostname, r);
     }
     const fleet = mergeReports(inputs(list), { nameFrom: 'hostname', missing: ['gone'], toolVersion: '1' });
-    const docs = fleetSarifReporter.render({ fleet, reports }).map((d) => JSON.parse(d) as Log);
+    const texts = fleetSarifReporter.render({ fleet, reports });
+    // Each file passes the SARIF 2.1.0 schema and GitHub's ingestion rules (at most 20 runs, distinct categories).
+    for (const text of texts) expect(sarifProblems(text)).toEqual([]);
+    const docs = texts.map((d) => JSON.parse(d) as Log);
     expect(docs.map((d) => d.runs.length)).toEqual([20, 20, 5]);
     const ids = docs.flatMap((d) => d.runs.map((r) => r.automationDetails?.id));
     expect(new Set(ids).size).toBe(45);
