@@ -12,8 +12,8 @@
 // The blob must be made by the Node it is injected into, so the arm64 blob is made by the arm64 node under
 // Debian's qemu-aarch64-static (with the libc6/libstdc++6/libgcc-s1 *-arm64-cross libraries as its sysroot);
 // binutils-aarch64-linux-gnu strips it.
-// The sea-config turns off NODE_OPTIONS (execArgvExtension "none", Node ≥ 24.6): a tool run as root must not
-// let the caller's environment preload code. Run `npm run build` first (this uses its dist/ output).
+// The sea-config turns off NODE_OPTIONS (execArgvExtension "none"; a test checks it on the pinned Node): a tool
+// run as root must not let the caller's environment preload code. Run `npm run build` first (this uses its dist/ output).
 //
 //   node src/build/sea.mjs [x64|arm64]...   build (default: both)
 //   node src/build/sea.mjs --print-node     install tools/node24 if needed; print this machine's Node 24 path
