@@ -59,8 +59,41 @@ function ruleText(r: IptablesRule): string {
   return r.words.join(' ');
 }
 
-export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[]> = {
+/**
+ * Chain findings carry `jumps` (each rule that jumps into the chain, as `CHAIN args...`, for `{{jumps[]}}`);
+ * rule findings carry `rule` (the rule's words after -A, for -D).
+ */
+export type IptablesFixVars = { target: string; iptables: string; family: string; backend: string; table: string; chain: string; jumps?: string[][]; rule?: string[] };
+
+export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], IptablesFixVars> = {
   kind: 'iptables',
+  doc: {
+    fields: '`chains`, `chainRegex`, `tables`, `families`, `backends` (nft and legacy, reported separately); rule level: `ruleComment`, `ruleTarget`, `ruleMatch`',
+    findingPer: 'chain `<family>/<backend>/<table>/<chain>` or rule',
+  },
+  params: {
+    chains: 'optional',
+    chainRegex: 'optional',
+    tables: 'optional',
+    families: 'optional',
+    backends: 'optional',
+    ruleComment: 'optional',
+    ruleTarget: 'optional',
+    ruleMatch: 'optional',
+  },
+  regexFields: ['chainRegex', 'ruleComment', 'ruleMatch'],
+  fixVars: {
+    target: '`<family>/<backend>/<table>/<chain>`',
+    iptables: "the backend's command (e.g. `ip6tables-legacy`)",
+    family: '`ipv4` or `ipv6`',
+    backend: '`nft` or `legacy`',
+    table: 'the table',
+    chain: 'the chain',
+    jumps: 'chain findings: every rule jumping into the chain, as `CHAIN args...` (use `{{jumps[]}}`)',
+    rule: "rule findings: the rule's words after `-A`",
+  },
+  sarifPrecision: 'high',
+  startOrder: 0,
   probe: iptablesProbe,
   match(check, sources) {
     const families = check.families ?? ALL_FAMILIES;
@@ -71,7 +104,7 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[]> = {
     const comment = check.ruleComment ? new RegExp(check.ruleComment) : undefined;
     const target = globMatcher(check.ruleTarget);
     const spec = check.ruleMatch ? new RegExp(check.ruleMatch) : undefined;
-    const findings: RawFinding[] = [];
+    const findings: RawFinding<IptablesFixVars>[] = [];
     const failed: string[] = [];
     for (const src of sources) {
       if (!families.includes(src.family) || !backends.includes(src.backend)) continue;

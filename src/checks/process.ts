@@ -2,8 +2,15 @@ import { processProbe, type ProcessInfo } from '../probes/processes.js';
 import type { CheckDefinition } from './check.js';
 import { globMatcher } from './check.js';
 
-export const processCheck: CheckDefinition<'process', ProcessInfo[]> = {
+export type ProcessFixVars = { target: string; pid: string; comm: string };
+
+export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixVars> = {
   kind: 'process',
+  doc: { fields: '`comm`, `exe`, `cmdline` (regex); all given must match', findingPer: 'process `<comm>[<pid>]`' },
+  params: { comm: 'optional', exe: 'optional', cmdline: 'optional' },
+  regexFields: ['cmdline'],
+  fixVars: { target: '`<comm>[<pid>]`', pid: 'the process id', comm: 'its command name' },
+  sarifPrecision: 'medium',
   probe: processProbe,
   match(check, procs) {
     const comm = globMatcher(check.comm);

@@ -28,6 +28,18 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/** The registry with its kinds' types erased: the snapshot only passes facts from a probe to its own match. */
+function definitions(kubeconfig: string | undefined): Readonly<Record<CheckKind, AnyCheckDefinition>> {
+  return checkDefinitions({ kubeconfig }) as unknown as Readonly<Record<CheckKind, AnyCheckDefinition>>;
+}
+
+function mapDefinitions(
+  defs: Readonly<Record<CheckKind, AnyCheckDefinition>>,
+  f: (kind: CheckKind, def: AnyCheckDefinition) => AnyCheckDefinition,
+): Readonly<Record<CheckKind, AnyCheckDefinition>> {
+  return Object.fromEntries((Object.keys(defs) as CheckKind[]).map((kind) => [kind, f(kind, defs[kind])])) as Record<CheckKind, AnyCheckDefinition>;
+}
+
 /** A gather() that declares no `requests` parameter cannot depend on what the checks ask. */
 function isRequestIndependent(def: AnyCheckDefinition): boolean {
   return def.probe.gather.length < 2;
@@ -44,24 +56,19 @@ export interface TakeSnapshotOptions {
 
 export async function takeSnapshot(opts: TakeSnapshotOptions): Promise<Snapshot> {
   const ctx = createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
-  const live = checkDefinitions({ kubeconfig: opts.kubeconfig });
+  const live = definitions(opts.kubeconfig);
   const recorded = new Map<CheckKind, { requests: Check[]; facts: unknown }>();
-  const recording = Object.fromEntries(
-    Object.entries(live).map(([kind, def]) => [
-      kind,
-      {
-        ...def,
-        probe: {
-          id: def.probe.id,
-          gather: async (c: ProbeContext, requests: readonly Check[]) => {
-            const facts = await def.probe.gather(c, requests as never);
-            recorded.set(kind as CheckKind, { requests: [...requests], facts });
-            return facts;
-          },
-        },
+  const recording = mapDefinitions(live, (kind, def) => ({
+    ...def,
+    probe: {
+      id: def.probe.id,
+      gather: async (c: ProbeContext, requests: readonly Check[]) => {
+        const facts = await def.probe.gather(c, requests);
+        recorded.set(kind, { requests: [...requests], facts });
+        return facts;
       },
-    ]),
-  ) as Record<CheckKind, AnyCheckDefinition>;
+    },
+  }));
   const now = opts.now ?? (() => new Date());
   const createdAt = now().toISOString();
   const result: ScanResult = await runScan({
@@ -137,7 +144,7 @@ export function readSnapshot(file: string): Snapshot {
  * context has no host behind it: anything that tried to read the host would fail, not read this machine.
  */
 export function snapshotSource(snapshot: Snapshot, kubeconfig?: string): FactSource {
-  const live = checkDefinitions({ kubeconfig });
+  const live = definitions(kubeconfig);
   const { root, onHost, varRunIsRun, timeoutMs } = snapshot.context;
   const memo = new Map<string, unknown>();
   const ctx: ProbeContext = {
@@ -154,35 +161,32 @@ export function snapshotSource(snapshot: Snapshot, kubeconfig?: string): FactSou
       return memo.get(key) as T;
     },
   };
-  const defs = Object.fromEntries(
-    Object.entries(live).map(([kind, def]) => {
-      const rec: ProbeRecord | undefined = snapshot.probes[kind as CheckKind];
-      const gathered = new Set((rec?.requests ?? []).map(canonicalJson));
-      let facts: unknown;
-      let decoded = false;
-      const replay: AnyCheckDefinition = {
-        kind: def.kind,
-        probe: {
-          id: def.probe.id,
-          gather: async () => {
-            if (!rec) throw new ProbeUnavailable(`the snapshot (${snapshot.createdAt}) has no ${kind} facts: take a new snapshot with this kube-residue`);
-            if (!rec.ok) throw new ProbeUnavailable(rec.reason);
-            if (!decoded) {
-              facts = decodeFacts(rec.facts);
-              decoded = true;
-            }
-            return facts;
-          },
-        },
-        match(check, f, c): MatchOutcome {
-          if (rec && !rec.requestIndependent && !gathered.has(canonicalJson(check))) {
-            return { findings: [], partial: `the snapshot (${snapshot.createdAt}) did not gather facts for this check; take a new snapshot with this rule (kube-residue snapshot --rules FILE)` };
+  const defs = mapDefinitions(live, (kind, def) => {
+    const rec: ProbeRecord | undefined = snapshot.probes[kind];
+    const gathered = new Set((rec?.requests ?? []).map(canonicalJson));
+    let facts: unknown;
+    let decoded = false;
+    return {
+      ...def,
+      probe: {
+        id: def.probe.id,
+        gather: async () => {
+          if (!rec) throw new ProbeUnavailable(`the snapshot (${snapshot.createdAt}) has no ${kind} facts: take a new snapshot with this kube-residue`);
+          if (!rec.ok) throw new ProbeUnavailable(rec.reason);
+          if (!decoded) {
+            facts = decodeFacts(rec.facts);
+            decoded = true;
           }
-          return def.match(check, f, c);
+          return facts;
         },
-      };
-      return [kind, replay];
-    }),
-  ) as Record<CheckKind, AnyCheckDefinition>;
+      },
+      match(check: Check, f: unknown, c: ProbeContext): MatchOutcome {
+        if (rec && !rec.requestIndependent && !gathered.has(canonicalJson(check))) {
+          return { findings: [], partial: `the snapshot (${snapshot.createdAt}) did not gather facts for this check; take a new snapshot with this rule (kube-residue snapshot --rules FILE)` };
+        }
+        return def.match(check, f, c);
+      },
+    };
+  });
   return { ctx, defs, identity: () => snapshot.host };
 }
