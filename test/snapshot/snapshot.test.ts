@@ -79,6 +79,16 @@ describe('snapshot and scan --from (fixture host root)', () => {
     expect(again.results[0]).toMatchObject({ ruleId: 'later-hosts-file', status: 'found' });
   }, 60_000);
 
+  it('a snapshot taken with only some rules leaves every other kind unchecked, never clean', () => {
+    const partial = path.join(dir, 'paths-only.json.gz');
+    expect(runCli(['snapshot', '-o', partial, '--root', fixture('hostroot'), '--no-builtin', '--rules', rules]).status).toBe(0);
+    const report = json(runCli(['scan', '--from', partial, '--profile', 'pre-join', '--format', 'json']).stdout);
+    const ports = report.results.filter((r) => r.kind === 'port');
+    expect(ports.length).toBeGreaterThan(0);
+    for (const r of ports) expect(r).toMatchObject({ status: 'unchecked', reason: expect.stringMatching(/the snapshot .* has no port facts/) });
+    expect(report.verdict).not.toBe('clean');
+  }, 60_000);
+
   it('rejects a truncated file, a newer snapshot version and files that are not snapshots (exit 2)', () => {
     const whole = readFileSync(snap);
     const cases: Array<[string, Buffer, RegExp]> = [
