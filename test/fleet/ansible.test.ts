@@ -26,6 +26,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 interface Host {
   name: string;
   root: string;
+  /** Where the binary goes on the "node" (default: a directory of its own below the test's). */
+  installDir?: string;
 }
 
 function inventory(file: string, hosts: readonly Host[], unreachable: readonly string[] = []): string {
@@ -33,7 +35,7 @@ function inventory(file: string, hosts: readonly Host[], unreachable: readonly s
   // A host nobody answers for: ssh to a closed port on this machine.
   for (const name of unreachable) lines.push(`${name} ansible_connection=ssh ansible_host=127.0.0.1 ansible_port=9 ansible_ssh_common_args='-o ConnectTimeout=5 -o BatchMode=yes'`);
   for (const h of hosts) {
-    lines.push(`${h.name} ansible_connection=local ansible_python_interpreter=/usr/bin/python3 kube_residue_root=${h.root} kube_residue_install_dir=${path.join(work, 'nodes', h.name)}`);
+    lines.push(`${h.name} ansible_connection=local ansible_python_interpreter=/usr/bin/python3 kube_residue_root=${h.root} kube_residue_install_dir=${h.installDir ?? path.join(work, 'nodes', h.name)}`);
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
@@ -72,11 +74,14 @@ describe.skipIf(!haveAnsible)('Ansible role kube_residue_precheck (real ansible-
 
   it('fails exactly the blocked hosts, fetches every report and writes the merged fleet report', () => {
     const reports = path.join(work, 'reports-1');
-    const inv = inventory(path.join(work, 'inventory-1.ini'), hosts, ['node-gone']);
+    // A node where a step fails (its install directory cannot be created): rescued, no report, failed at the end.
+    const broken: Host = { name: 'node-broken', root: hosts[1]!.root, installDir: '/proc/kr-no-such-dir' };
+    const inv = inventory(path.join(work, 'inventory-1.ini'), [...hosts, broken], ['node-gone']);
     const run = playbook('precheck.yml', inv, reports);
     expect(run.status, run.out).toBe(2);
     // Unreachable (ignored, so the others' reports are still written), then failed with the blocked nodes.
     expect(recap(run.out, 'node-gone')).toMatchObject({ ignored: 1, failed: 1 });
+    expect(recap(run.out, 'node-broken')).toMatchObject({ rescued: 1, failed: 1 });
     expect(recap(run.out, 'node-dirty').failed).toBe(1);
     expect(recap(run.out, 'node-noproc').failed).toBe(1);
     expect(recap(run.out, 'node-clean').failed).toBe(0);
@@ -93,15 +98,16 @@ describe.skipIf(!haveAnsible)('Ansible role kube_residue_precheck (real ansible-
     expect(existsSync(path.join(work, 'nodes/node-clean/kube-residue'))).toBe(true);
 
     const fleet = JSON.parse(readFileSync(path.join(reports, 'fleet.json'), 'utf8')) as FleetReport;
-    expect(fleet.counts).toEqual({ nodes: 5, clean: 2, residue: 1, unchecked: 1, missing: 1 });
+    expect(fleet.counts).toEqual({ nodes: 6, clean: 2, residue: 1, unchecked: 1, missing: 2 });
     expect(fleet.nodes.map((n) => [n.name, n.verdict])).toEqual([
+      ['node-broken', 'missing'],
       ['node-clean', 'clean'],
       ['node-clean2', 'clean'],
       ['node-dirty', 'residue'],
       ['node-gone', 'missing'],
       ['node-noproc', 'unchecked'],
     ]);
-    expect(fleet.notChecked.map((n) => n.node)).toEqual(['node-gone', 'node-noproc']);
+    expect(fleet.notChecked.map((n) => n.node)).toEqual(['node-broken', 'node-gone', 'node-noproc']);
     expect(fleet.rules.find((r) => r.ruleId === 'kubernetes-kubelet-process')?.nodes).toEqual(['node-dirty']);
     expect(readFileSync(path.join(reports, 'fleet.md'), 'utf8')).toContain('| `node-dirty` | residue |');
     expect(readFileSync(path.join(reports, 'fleet.html'), 'utf8')).toContain('<table class="sortable" id="nodes">');
