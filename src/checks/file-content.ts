@@ -1,5 +1,6 @@
 import { fileContentProbe, type FileContentFacts } from '../probes/file-content.js';
 import type { CheckDefinition, RawFinding } from './check.js';
+import { compileRuleRegex } from '../rule-regex.js';
 
 /** Escapes text for a sed basic regular expression between `/` delimiters. */
 export function sedLiteral(text: string): string {
@@ -19,15 +20,6 @@ function lineRanges(text: string, begin: string, end: string): Array<[number, nu
   return ranges;
 }
 
-function matchedLines(text: string, regex: RegExp): number[] {
-  const lines = new Set<number>();
-  for (const m of text.matchAll(regex)) {
-    const start = m.index ?? 0;
-    lines.add(text.slice(0, start).split('\n').length);
-    if (m[0].length === 0) break;
-  }
-  return [...lines].sort((a, b) => a - b);
-}
 
 /** `sedDelete`: a sed program deleting the matched marker block or lines, e.g. `/# kubekey hosts BEGIN/,/# kubekey hosts END/d`. */
 export type FileContentFixVars = { target: string; sedDelete: string };
@@ -61,7 +53,7 @@ export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts,
             vars: { target: f.hostPath, sedDelete: `/${sedLiteral(check.marker.begin)}/,/${sedLiteral(check.marker.end)}/d` },
           });
         } else if (check.regex) {
-          const lines = matchedLines(f.text, new RegExp(check.regex, 'gm'));
+          const lines = compileRuleRegex(check.regex).matchingLines(f.text);
           if (lines.length === 0) continue;
           findings.push({
             target: f.hostPath,

@@ -7,15 +7,15 @@ export type InterfaceFixVars = { target: string; linkKind: string };
 
 export const interfaceCheck: CheckDefinition<'interface', LinkInfo[], InterfaceFixVars> = {
   kind: 'interface',
-  doc: { fields: '`names`, `nameRegex`, `linkKinds` (bridge, vxlan, veth, ipip, dummy, wireguard...), `master`', findingPer: 'link, DOWN ones included' },
-  params: { names: 'optional', nameRegex: 'optional', linkKinds: 'optional', master: 'optional' },
-  regexFields: ['nameRegex'],
+  doc: { fields: '`names`, `nameRegex`, `nameRegexExclude`, `linkKinds` (bridge, vxlan, veth, ipip, dummy, wireguard...), `master`', findingPer: 'link, DOWN ones included' },
+  params: { names: 'optional', nameRegex: 'optional', nameRegexExclude: 'optional', linkKinds: 'optional', master: 'optional' },
+  regexFields: ['nameRegex', 'nameRegexExclude'],
   fixVars: { target: 'the link name', linkKind: 'the link kind (`ip -d link`), empty for a plain device' },
   sarifPrecision: 'high',
   startOrder: 3,
   probe: interfaceProbe,
   match(check, links) {
-    const name = check.names || check.nameRegex ? nameMatcher(check.names, check.nameRegex) : () => true;
+    const name = check.names || check.nameRegex || check.nameRegexExclude ? nameMatcher(check.names, check.nameRegex, check.nameRegexExclude) : () => true;
     const kind = globMatcher(check.linkKinds);
     const findings = links
       .filter((l) => name(l.name) && (!kind || kind(l.kind ?? '')) && (!check.master || l.master === check.master))

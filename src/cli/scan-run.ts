@@ -6,6 +6,7 @@ import { runScan, type ScanOptions } from '../engine/scan.js';
 import { selectRules } from '../rules/select.js';
 import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
+import { checkScanRoot } from './root-check.js';
 import { loadRuleSet } from './rule-set.js';
 
 /** `scan --from`: the snapshot's facts, host and time instead of the live host's. Unreadable file: exit 2. */
@@ -47,6 +48,7 @@ export async function scanWithOptions(opts: ScanRunOptions): Promise<ScanResult>
   if (errors.length > 0) throw new UsageError(errors.join('\n'));
   // The snapshot says which root it was taken of; another --root would be silently ignored.
   if (opts.from !== undefined && opts.root !== '/') throw new UsageError('--from and --root exclude each other: the snapshot records the root it was taken of');
+  if (opts.from === undefined) checkScanRoot(opts.root, selected);
   const replay = opts.from !== undefined ? await snapshotReplay(opts.from, opts.kubeconfig) : undefined;
   return runScan({
     ...replay,

@@ -30,7 +30,7 @@ export const fleetTableReporter: FleetReporter = {
     out.push('', `Totals by severity: ${SEVERITIES.map((s) => `${s} ${fleet.bySeverity[s].findings} (${fleet.bySeverity[s].nodes} nodes)`).join(', ')}`);
     if (fleet.notChecked.length > 0) {
       out.push('', 'Not checked:');
-      for (const n of fleet.notChecked) out.push(`  ${oneLine(n.node)} (${VERDICT_TEXT[n.verdict]}): ${n.reasons.map(oneLine).join('; ')}`);
+      for (const n of fleet.notChecked) out.push(`  ${oneLine(n.node)} (${VERDICT_TEXT[n.verdict]}): ${n.reasons.map((r) => oneLine(r)).join('; ')}`);
     }
     out.push('', FLEET_VERDICT_TEXT[fleet.verdict]);
     return [`${out.join('\n')}\n`];

@@ -44,7 +44,7 @@ export function linksFromSysfs(sysClassNet: string): LinkInfo[] {
 export const interfaceProbe: Probe<InterfaceCheck, LinkInfo[]> = {
   id: 'interface',
   async gather(ctx) {
-    if (!ctx.onHost) return linksFromSysfs(ctx.hostPath('/sys/class/net'));
+    if (!ctx.onHost) return linksFromSysfs(ctx.hostPathFollow('/sys/class/net'));
     const res = await runTool('ip', ['-d', '-j', 'link', 'show'], ctx.timeoutMs);
     if (res.ok) return parseIpLinkJson(res.stdout);
     return linksFromSysfs('/sys/class/net');

@@ -7,6 +7,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { PathCheck } from '../model/rule.js';
 import { canonicalRunPath, type ProbeContext } from './context.js';
+import { errorCode, isAbsent } from './fs-errors.js';
 import type { Probe } from './probe.js';
 
 export type PathType = 'file' | 'dir' | 'symlink' | 'other';
@@ -20,6 +21,8 @@ export interface PathEntry {
   nonEmpty: boolean;
   /** Symlinks: where the link points, as written (so a fix plan can refuse one that escapes its tree). */
   linkTarget?: string;
+  /** Directories that could not be listed (permission denied): `nonEmpty` is then unknown, not false. */
+  unlisted?: string;
 }
 
 /** What exists where one pattern points, and what could not be looked at (permission denied). */
@@ -49,8 +52,9 @@ function dirHasEntries(p: string): boolean {
     } finally {
       dir.closeSync();
     }
-  } catch {
-    return false;
+  } catch (err) {
+    if (isAbsent(err)) return false;
+    throw err;
   }
 }
 
@@ -66,8 +70,15 @@ export function describePathEntry(ctx: ProbeContext, hostPath: string): PathEntr
   }
   if (!st) return undefined;
   const type = typeOf(st);
-  const nonEmpty = type === 'dir' ? dirHasEntries(ctx.hostPath(hostPath)) : type === 'symlink' ? true : st.size > 0;
-  if (type !== 'symlink') return { hostPath, type, size: st.size, nonEmpty };
+  let nonEmpty: boolean;
+  let unlisted: string | undefined;
+  try {
+    nonEmpty = type === 'dir' ? dirHasEntries(ctx.hostPath(hostPath)) : type === 'symlink' ? true : st.size > 0;
+  } catch (err) {
+    nonEmpty = false;
+    unlisted = `${hostPath}: ${errorCode(err) ?? 'not readable'}`;
+  }
+  if (type !== 'symlink') return unlisted ? { hostPath, type, size: st.size, nonEmpty, unlisted } : { hostPath, type, size: st.size, nonEmpty };
   let linkTarget: string | undefined;
   try {
     linkTarget = readlinkSync(ctx.hostPath(hostPath));
@@ -92,7 +103,7 @@ export function patternSpellings(ctx: ProbeContext, pattern: string): string[] {
  */
 export async function unreadableGlobBase(ctx: ProbeContext, pattern: string): Promise<string | undefined> {
   const base = EXOTIC.test(pattern) ? ((await loadFastGlob()).generateTasks([pattern.replace(/^\/+/, '')])[0]?.base ?? '.') : plainGlobBase(pattern);
-  const dir = path.join(ctx.root, base);
+  const dir = ctx.hostPathFollow(`/${base}`);
   try {
     accessSync(dir, constants.R_OK | constants.X_OK);
     return undefined;
@@ -140,18 +151,34 @@ function plainGlobBase(pattern: string): string {
   return segments.slice(0, first === -1 ? segments.length : first).join('/') || '.';
 }
 
-async function fastGlobHostPaths(ctx: ProbeContext, pattern: string, deep: number): Promise<string[]> {
+async function fastGlobHostPaths(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<string[]> {
   const fg = await loadFastGlob();
-  const found = fg.sync(pattern.replace(/^\/+/, ''), {
-    cwd: ctx.root,
+  const relPattern = pattern.replace(/^\/+/, '');
+  // Under --root the literal base directory is resolved inside the root (its symlinks are the mounted host's, not
+  // this machine's); fast-glob walks on from there without following links.
+  const base = fg.generateTasks([relPattern])[0]?.base ?? '.';
+  const rooted = !ctx.onHost && base !== '.' && relPattern.startsWith(`${base}/`);
+  const cwd = rooted ? ctx.hostPathFollow(`/${base}`) : ctx.root;
+  // suppressErrors keeps fast-glob going past what it cannot read; what could not be read is still said.
+  const recordingReaddir = ((dir: string, options: unknown) => {
+    try {
+      return readdirSync(dir, options as never);
+    } catch (err) {
+      if (!isAbsent(err)) problems?.push(`${ctx.toHostPath(dir)}: ${errorCode(err) ?? 'not readable'}`);
+      throw err;
+    }
+  }) as typeof readdirSync;
+  const found = fg.sync(rooted ? relPattern.slice(base.length + 1) : relPattern, {
+    cwd,
     dot: true,
     onlyFiles: false,
     followSymbolicLinks: false,
     suppressErrors: true,
     unique: true,
     deep,
+    fs: { readdirSync: recordingReaddir },
   });
-  return found.map((rel) => canonicalRunPath(ctx, `/${rel}`));
+  return found.map((rel) => canonicalRunPath(ctx, rooted ? `/${base}/${rel}` : `/${rel}`));
 }
 
 const segmentMatchers = new Map<string, (name: string) => boolean>();
@@ -173,7 +200,7 @@ function segmentMatcher(segment: string): (name: string) => boolean {
  * type (a dangling symlink too), but the way to it goes through real directories only, and it lies at most
  * `deep` levels below the pattern's literal base directory. Undefined when the pattern needs fast-glob.
  */
-export function expandSegments(ctx: ProbeContext, pattern: string, deep: number): string[] | undefined {
+export function expandSegments(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): string[] | undefined {
   if (!pattern.startsWith('/') || EXOTIC.test(pattern) || pattern.endsWith('/')) return undefined;
   const segments = pattern.slice(1).split('/');
   if (segments.some((seg) => seg === '' || seg === '.' || seg === '..' || seg.includes('**'))) return undefined;
@@ -190,14 +217,22 @@ export function expandSegments(ctx: ProbeContext, pattern: string, deep: number)
         const matches = segmentMatcher(seg);
         let entries;
         try {
-          entries = readdirSync(ctx.hostPath(dir), { withFileTypes: true });
-        } catch {
-          continue; // missing, not a directory, not readable: fast-glob's suppressErrors
+          entries = readdirSync(ctx.hostPathFollow(dir), { withFileTypes: true });
+        } catch (err) {
+          // Missing or not a directory: nothing there. Unreadable: said, so the rule is not clean unseen.
+          if (!isAbsent(err)) problems?.push(`${dir}: ${errorCode(err) ?? 'not readable'}`);
+          continue;
         }
         for (const e of entries) if (matches(e.name) && (last || e.isDirectory())) next.push(path.posix.join(dir, e.name));
       } else {
         const p = path.posix.join(dir, seg);
-        const st = lstatSync(ctx.hostPath(p), { throwIfNoEntry: false });
+        let st;
+        try {
+          st = lstatSync(ctx.hostPath(p), { throwIfNoEntry: false });
+        } catch (err) {
+          if (!isAbsent(err)) problems?.push(`${dir}: ${errorCode(err) ?? 'not readable'}`);
+          continue;
+        }
         if (st && (last || st.isDirectory())) next.push(p);
       }
     }
@@ -207,8 +242,8 @@ export function expandSegments(ctx: ProbeContext, pattern: string, deep: number)
 }
 
 /** The existing host paths a glob names (without following symlinks, at most `deep` levels below its base). */
-export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: number): Promise<string[]> {
-  return expandSegments(ctx, pattern, deep) ?? fastGlobHostPaths(ctx, pattern, deep);
+export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<string[]> {
+  return expandSegments(ctx, pattern, deep, problems) ?? fastGlobHostPaths(ctx, pattern, deep, problems);
 }
 
 export const pathProbe: Probe<PathCheck, PathFacts> = {
@@ -224,7 +259,7 @@ export const pathProbe: Probe<PathCheck, PathFacts> = {
           const dynamic = isGlobPattern(spelling);
           const unreadable = dynamic ? await unreadableGlobBase(ctx, spelling) : undefined;
           if (unreadable) problems.push(unreadable);
-          const hostPaths = dynamic ? await globHostPaths(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH) : [canonicalRunPath(ctx, spelling)];
+          const hostPaths = dynamic ? await globHostPaths(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH, problems) : [canonicalRunPath(ctx, spelling)];
           for (const hp of hostPaths) {
             if (entries.has(hp)) continue;
             const e = describePathEntry(ctx, hp);

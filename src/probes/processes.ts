@@ -4,6 +4,8 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
+import { isAbsent } from './fs-errors.js';
+import { hiddenProcessesReason } from './proc-visibility.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface ProcessInfo {
@@ -13,6 +15,8 @@ export interface ProcessInfo {
   cmdline: string;
   /** Basename of /proc/PID/exe, or '' when the link cannot be read (other users' processes when not root). */
   exe: string;
+  /** The exe link could not be read (another user's process, not root): `exe` is unknown, not empty. */
+  exeUnreadable?: boolean;
 }
 
 function readOr(file: string, fallback: string): string {
@@ -25,13 +29,15 @@ function readOr(file: string, fallback: string): string {
 
 export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
   return ctx.memo('processes', () => {
-    const procDir = ctx.hostPath('/proc');
+    const procDir = ctx.hostPathFollow('/proc');
     let entries: string[];
     try {
       entries = readdirSync(procDir);
     } catch (err) {
       throw new ProbeUnavailable(`cannot read ${procDir}: ${(err as NodeJS.ErrnoException).code ?? ''}`);
     }
+    const hidden = hiddenProcessesReason(ctx);
+    if (hidden) throw new ProbeUnavailable(hidden);
     const self = ctx.onHost ? process.pid : -1;
     const out: ProcessInfo[] = [];
     for (const name of entries) {
@@ -43,13 +49,15 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
       const cmdline = readOr(`${base}/cmdline`, '').replace(/\0+$/, '').split('\0').join(' ');
       if (!cmdline) continue; // kernel thread
       let exe = '';
+      let exeUnreadable = false;
       try {
         exe = readlinkSync(`${base}/exe`).replace(/ \(deleted\)$/, '');
         exe = exe.slice(exe.lastIndexOf('/') + 1);
-      } catch {
+      } catch (err) {
         exe = '';
+        exeUnreadable = !isAbsent(err);
       }
-      out.push({ pid, comm, cmdline, exe });
+      out.push(exeUnreadable ? { pid, comm, cmdline, exe, exeUnreadable } : { pid, comm, cmdline, exe });
     }
     return out;
   });

@@ -143,6 +143,10 @@ export function readSnapshot(file: string): Snapshot {
  * and a rule whose check the snapshot did not gather for is unchecked with that reason — never clean. The probe
  * context has no host behind it: anything that tried to read the host would fail, not read this machine.
  */
+function noHostFiles(p: string): never {
+  throw new ProbeUnavailable(`a snapshot holds no host files (${p} was asked for)`);
+}
+
 export function snapshotSource(snapshot: Snapshot, kubeconfig?: string): FactSource {
   const live = definitions(kubeconfig);
   const { root, onHost, varRunIsRun, timeoutMs } = snapshot.context;
@@ -152,9 +156,8 @@ export function snapshotSource(snapshot: Snapshot, kubeconfig?: string): FactSou
     onHost,
     timeoutMs,
     varRunIsRun,
-    hostPath: (p) => {
-      throw new ProbeUnavailable(`a snapshot holds no host files (${p} was asked for)`);
-    },
+    hostPath: noHostFiles,
+    hostPathFollow: noHostFiles,
     toHostPath: (p) => p,
     memo<T>(key: string, compute: () => T): T {
       if (!memo.has(key)) memo.set(key, compute());
