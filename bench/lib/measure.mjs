@@ -23,6 +23,8 @@ delete env.NODE_OPTIONS;
 
 const subjects = {
   scan: [process.execPath, bin, 'scan', '--format', 'json'],
+  // The audit export: the same scan plus systeminformation's system() and osInfo() (loaded only for --audit).
+  scanAudit: [process.execPath, bin, 'scan', '--format', 'json', '--audit'],
   audit: ['bash', 'bench/audit.sh'],
   floor: ['bash', 'bench/floor.sh'],
 };

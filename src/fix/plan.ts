@@ -89,7 +89,8 @@ export function planFix(result: ScanResult): FixPlan {
   const entries: Entry[] = [];
   for (const rule of result.results) {
     if (rule.status !== 'found') continue;
-    for (const finding of rule.findings) entries.push({ rule, finding });
+    // A waived finding is accepted (src/waivers): nothing to plan for it.
+    for (const finding of rule.findings) if (!finding.waiver) entries.push({ rule, finding });
   }
   const of = (kind: Finding['kind']): Entry[] => entries.filter((x) => x.finding.kind === kind);
 

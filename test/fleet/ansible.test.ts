@@ -113,6 +113,18 @@ describe.skipIf(!haveAnsible)('Ansible role kube_residue_precheck (real ansible-
     expect(readFileSync(path.join(reports, 'fleet.html'), 'utf8')).toContain('<table class="sortable" id="nodes">');
   }, 300_000);
 
+  it('with kube_residue_command=gate, the gate answer decides: the dirty node is blocked, the clean one ready', () => {
+    const reports = path.join(work, 'reports-gate');
+    const inv = inventory(path.join(work, 'inventory-gate.ini'), hosts.filter((h) => h.name === 'node-dirty' || h.name === 'node-clean'));
+    const run = playbook('precheck.yml', inv, reports, ['-e', 'kube_residue_command=gate']);
+    expect(run.status, run.out).toBe(2);
+    expect(recap(run.out, 'node-dirty').failed).toBe(1);
+    expect(recap(run.out, 'node-clean').failed).toBe(0);
+    expect(run.out).toContain('Ask kube-residue gate whether the node may join');
+    const fleet = JSON.parse(readFileSync(path.join(reports, 'fleet.json'), 'utf8')) as FleetReport;
+    expect(fleet.counts).toMatchObject({ nodes: 2, residue: 1, clean: 1 });
+  }, 300_000);
+
   it('accepts unchecked nodes only when told to (kube_residue_allow_unchecked)', () => {
     const reports = path.join(work, 'reports-2');
     const inv = inventory(path.join(work, 'inventory-2.ini'), hosts.filter((h) => h.name !== 'node-dirty'));

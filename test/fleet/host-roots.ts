@@ -1,6 +1,6 @@
 // Host filesystems for --root scans in the fleet tests: the dirty fixture (fixtures/hostroot), a clean node built
-// from the same fixture's shape with nothing of Kubernetes on it, and a root without /proc (its process and
-// port rules cannot be checked). Written below a directory the test owns and removes.
+// from the same fixture's shape with nothing of Kubernetes on it, and a root whose /proc has no socket tables
+// (its port rules cannot be checked). Written below a directory the test owns and removes.
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixture } from '../helpers/cli.js';
@@ -37,9 +37,9 @@ export function cleanRoot(dir: string, hostname: string): string {
   return dir;
 }
 
-/** A node whose /proc is not there: nothing found, but its process and port rules are unchecked. */
+/** A node whose /proc has no socket tables: nothing found, but its port rules are unchecked. */
 export function noProcRoot(dir: string, hostname: string): string {
   cleanRoot(dir, hostname);
-  rmSync(path.join(dir, 'proc'), { recursive: true, force: true });
+  rmSync(path.join(dir, 'proc/1/net'), { recursive: true, force: true });
   return dir;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/result.js';
 import { toolVersion } from '../../src/version.js';
+import { comparable } from './comparable.js';
 import { fixture, runCli } from '../helpers/cli.js';
 import { requireSandboxOrSkip, runInSandbox } from '../sandbox/sandbox.js';
 import { ARM64_SYSROOT, ensureSeaBinaries, seaBinary } from './sea-binaries.js';
@@ -19,11 +20,6 @@ function run(cmd: string, args: string[], env: Record<string, string> = { PATH: 
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** What may differ between two scans of the same state: when they ran and how long each probe took. */
-function comparable(report: ScanResult): unknown {
-  const { startedAt: _s, finishedAt: _f, probes, ...rest } = report;
-  return { ...rest, probes: probes.map(({ durationMs: _d, ...p }) => p) };
-}
 
 beforeAll(async () => {
   await ensureSeaBinaries();

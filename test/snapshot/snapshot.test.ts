@@ -7,17 +7,13 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/result.js';
+import { comparable } from '../fleet/comparable.js';
 import { fixture, runCli } from '../helpers/cli.js';
 import { RESIDUE_SCENARIOS, requireSandboxOrSkip, runInSandbox } from '../sandbox/sandbox.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kr-snapshot-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** What may differ between a live scan and the same state evaluated from a snapshot: times and probe durations. */
-function comparable(report: ScanResult): unknown {
-  const { startedAt: _s, finishedAt: _f, probes, ...rest } = report;
-  return { ...rest, probes: probes.map(({ durationMs: _d, ...p }) => p) };
-}
 
 const json = (text: string): ScanResult => JSON.parse(text) as ScanResult;
 
