@@ -116,7 +116,7 @@ describe.skipIf(!haveAnsible)('Ansible role kube_residue_precheck (real ansible-
   it('with kube_residue_command=gate, the gate answer decides: the dirty node is blocked, the clean one ready', () => {
     const reports = path.join(work, 'reports-gate');
     const inv = inventory(path.join(work, 'inventory-gate.ini'), hosts.filter((h) => h.name === 'node-dirty' || h.name === 'node-clean'));
-    const run = playbook('precheck.yml', inv, reports, ['-e', 'kube_residue_command=gate']);
+    const run = playbook('precheck.yml', inv, reports, ['-e', 'kube_residue_command=gate', '-e', 'kube_residue_cni=calico']);
     expect(run.status, run.out).toBe(2);
     expect(recap(run.out, 'node-dirty').failed).toBe(1);
     expect(recap(run.out, 'node-clean').failed).toBe(0);
