@@ -26,6 +26,9 @@ ldd "$binary" | awk '/=> \//{print $3} /^[ \t]*\//{print $1}' | sort -u | while 
 done
 # Mount points: the host root (read-only) and an empty /tmp.
 mkdir -p "$ctx/rootfs/host" "$ctx/rootfs/tmp"
+# Nothing is pulled (FROM scratch); podman is told so explicitly (docker's --pull takes no "never").
+pull=()
+[ "$tool" = podman ] && pull=(--pull=never)
 # shellcheck disable=SC2086
-$tool ${PODMAN_ARGS:-} build --network none --pull=never -f "$ctx/Containerfile" -t "$image" "$ctx" >&2
+$tool ${PODMAN_ARGS:-} build --network none "${pull[@]}" -f "$ctx/Containerfile" -t "$image" "$ctx" >&2
 echo "$image"
