@@ -10,18 +10,25 @@ function describe(e: PathEntry): string {
   return 'special file';
 }
 
-/** `linkTarget`: where a symlink points, when the probe could read it (the planner uses it to stay in bounds). */
-export type PathFixVars = { target: string; linkTarget?: string };
+/**
+ * `linkTarget`: where a symlink points, when the probe could read it (the planner uses it to stay in bounds).
+ * `unowned`: set by the engine for rules with conditions (`when`).
+ */
+export type PathFixVars = { target: string; linkTarget?: string; unowned?: string[] };
 
 export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
   kind: 'path',
   doc: {
-    fields: '`paths` (literal or glob; `/var/run` = `/run`), `type` file/dir/symlink/any, `condition` exists/non-empty, `maxDepth`, `exclude`',
+    fields: '`paths` (literal or glob; `/var/run` = `/run`), `type` file/dir/symlink/any, `condition` exists/non-empty, `maxDepth`, `exclude`, `when` (conditions, below)',
     findingPer: 'path',
   },
-  params: { paths: 'required', type: 'optional', condition: 'optional', maxDepth: 'optional', exclude: 'optional' },
+  params: { paths: 'required', type: 'optional', condition: 'optional', maxDepth: 'optional', exclude: 'optional', when: 'optional' },
   regexFields: [],
-  fixVars: { target: 'the host path', linkTarget: 'where a symbolic link points (symlinks only)' },
+  fixVars: {
+    target: 'the host path',
+    linkTarget: 'where a symbolic link points (symlinks only)',
+    unowned: 'rules with conditions: what in it no package or other engine owns, as the largest removable subtrees',
+  },
   sarifPrecision: 'very-high',
   probe: pathProbe,
   match(check, facts, ctx) {

@@ -31,4 +31,9 @@ export interface Snapshot {
   /** What the checks' comparisons need to know about the host besides the facts. */
   context: { root: string; onHost: boolean; varRunIsRun: boolean; timeoutMs: number };
   probes: Partial<Record<CheckKind, ProbeRecord>>;
+  /**
+   * The facts behind rules' conditions (package provenance, file contents) for every match the snapshot's rules
+   * had, keyed by path and condition; absent when no rule with conditions matched anything.
+   */
+  conditions?: { ok: true; facts: unknown; database: string } | { ok: false; reason: string };
 }

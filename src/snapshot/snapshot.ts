@@ -9,6 +9,7 @@ import type { FactSource } from '../engine/scan.js';
 import { runScan } from '../engine/scan.js';
 import type { ScanResult } from '../model/result.js';
 import type { Check, CheckKind, Rule } from '../model/rule.js';
+import { gatherConditionFacts, type ConditionFacts, type ConditionRequest } from '../probes/conditions.js';
 import { createProbeContext, type ProbeContext } from '../probes/context.js';
 import { ProbeUnavailable } from '../probes/probe.js';
 import { decodeFacts, encodeFacts } from './codec.js';
@@ -69,6 +70,11 @@ export async function takeSnapshot(opts: TakeSnapshotOptions): Promise<Snapshot>
       },
     },
   }));
+  let conditions: ConditionFacts | undefined;
+  const recordConditions = async (c: ProbeContext, requests: readonly ConditionRequest[]): Promise<ConditionFacts> => {
+    conditions = await gatherConditionFacts(c, requests);
+    return conditions;
+  };
   const now = opts.now ?? (() => new Date());
   const createdAt = now().toISOString();
   const result: ScanResult = await runScan({
@@ -80,7 +86,7 @@ export async function takeSnapshot(opts: TakeSnapshotOptions): Promise<Snapshot>
     ruleFiles: [],
     tool: opts.tool,
     now,
-    source: { ctx, defs: recording },
+    source: { ctx, defs: recording, conditionFacts: recordConditions },
   });
   const probes: Snapshot['probes'] = {};
   const kinds = [...new Set(opts.rules.map((r) => r.check.kind))];
@@ -93,6 +99,11 @@ export async function takeSnapshot(opts: TakeSnapshotOptions): Promise<Snapshot>
     // The engine's verdict on the probe (a time-out, say) wins over facts that arrived after it gave up.
     probes[kind] = run?.ok && rec ? { ...common, ok: true, facts: encodeFacts(rec.facts) } : { ...common, ok: false, reason: run?.note ?? `${def.probe.id} probe did not run` };
   }
+  const provenance = result.probes.find((p) => p.probe === 'provenance');
+  let conditionRecord: Snapshot['conditions'];
+  if (provenance && !provenance.ok) conditionRecord = { ok: false, reason: provenance.note ?? 'provenance probe failed' };
+  else if (conditions?.ok) conditionRecord = { ok: true, facts: encodeFacts(conditions.facts), database: conditions.database };
+  else if (conditions) conditionRecord = { ok: false, reason: conditions.reason };
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -101,6 +112,7 @@ export async function takeSnapshot(opts: TakeSnapshotOptions): Promise<Snapshot>
     host: result.host,
     context: { root: ctx.root, onHost: ctx.onHost, varRunIsRun: ctx.varRunIsRun, timeoutMs: opts.timeoutMs },
     probes,
+    ...(conditionRecord ? { conditions: conditionRecord } : {}),
   };
 }
 
@@ -191,5 +203,13 @@ export function snapshotSource(snapshot: Snapshot, kubeconfig?: string): FactSou
       },
     };
   });
-  return { ctx, defs, identity: () => snapshot.host };
+  // Facts for conditions come from the snapshot too: a match it has no fact for is judged `missing` by the
+  // conditions, so its rule is unchecked, never clean.
+  const recorded = snapshot.conditions;
+  const conditionFacts = async (): Promise<ConditionFacts> => {
+    if (!recorded) return { ok: true, facts: new Map(), database: 'none recorded in the snapshot' };
+    if (!recorded.ok) return recorded;
+    return { ok: true, facts: decodeFacts(recorded.facts) as Extract<ConditionFacts, { ok: true }>['facts'], database: recorded.database };
+  };
+  return { ctx, defs, identity: () => snapshot.host, conditionFacts };
 }
