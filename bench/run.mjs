@@ -88,7 +88,7 @@ function measure(size, scale) {
   const t0 = Date.now();
   const res = spawnSync(
     'test/sandbox/sandbox.sh',
-    [...scenarios.flatMap((s) => ['--scenario', s]), '--', process.execPath, 'bench/lib/measure.mjs', JSON.stringify({ runs, bin: args.bin, label, sea })],
+    [...scenarios.flatMap((s) => ['--scenario', s]), '--', process.execPath, 'bench/lib/measure.mjs', JSON.stringify({ runs, bin: args.bin, label, sea, clusterKubeconfig: size === 'huge' ? undefined : 'bench/cluster-unreachable.kubeconfig' })],
     { env: { ...env, KR_BENCH_SCALE: String(scale), KR_SANDBOX_HOST_RUNTIME: size === 'packages' ? 'keep' : 'hide' }, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const line = (res.stdout ?? '').split('\n').find((l) => l.startsWith('KR-BENCH-RESULT '));
@@ -213,10 +213,24 @@ for (let i = 1; i < huge.length; i++) {
   const timeGrowth = ratio(cur.subjects.scan.wallMs.median, prev.subjects.scan.wallMs.median);
   targets.push({ target: `scaling ${prev.scale}×→${cur.scale}×: scan time grows ≤ state (${stateGrowth}×)`, value: `${timeGrowth}×`, met: timeGrowth <= stateGrowth });
 }
+const withCluster = results.filter((r) => r.subjects.cluster);
+const clusterText = withCluster.length
+  ? table(
+      ['node', 'node scan ms', 'scan --cluster ms', 'difference ms', 'node scan MB', 'with cluster client MB'],
+      withCluster.map((r) => [
+        r.label,
+        r.subjects.scan.wallMs.median.toFixed(0),
+        r.subjects.cluster.wallMs.median.toFixed(0),
+        (r.subjects.cluster.wallMs.median - r.subjects.scan.wallMs.median).toFixed(0),
+        r.subjects.scan.peakRssMb.median.toFixed(0),
+        r.subjects.cluster.peakRssMb.median.toFixed(0),
+      ]),
+    )
+  : '';
 const targetText = table(['target', 'measured', 'met'], targets.map((t) => [t.target, t.value, t.met ? 'yes' : 'NO']));
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}`;
-process.stdout.write(`\nkube-residue benchmark — ${machine}\nwall ms: median (min–max) over the runs; MB: median peak RSS; a/b = scan / shell audit, a/c = scan / floor\n\n${main}\n\naudit export (scan --audit):\n${auditCost}\n\nscaling (huge node):\n${scaling}\n\ntargets:\n${targetText}\n${seaTable ? `\nstandalone executable (Node 24 SEA) vs bundle (Node ${process.version}):\n${seaTable}\n` : ''}`);
+process.stdout.write(`\nkube-residue benchmark — ${machine}\nwall ms: median (min–max) over the runs; MB: median peak RSS; a/b = scan / shell audit, a/c = scan / floor\n\n${main}\n\naudit export (scan --audit):\n${auditCost}\n\nscaling (huge node):\n${scaling}\n\ncluster client (loaded only with --cluster; a node scan pays none of the difference):\n${clusterText}\n\ntargets:\n${targetText}\n${seaTable ? `\nstandalone executable (Node 24 SEA) vs bundle (Node ${process.version}):\n${seaTable}\n` : ''}`);
 
 mkdirSync(path.dirname(args.out), { recursive: true });
 writeFileSync(

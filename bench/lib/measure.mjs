@@ -34,6 +34,9 @@ if (opts.sea) {
   subjects.startBinary = [opts.sea, '--version'];
   subjects.scanBinary = [opts.sea, 'scan', '--format', 'json'];
 }
+// The same scan with --cluster against a server nobody listens at: it loads the cluster client
+// (dist/kube-residue-cluster.cjs) and fails at once. Its difference to `scan` is what a node scan does not pay.
+if (opts.clusterKubeconfig) subjects.cluster = [process.execPath, bin, 'scan', '--format', 'json', '--cluster', '--kubeconfig', opts.clusterKubeconfig];
 
 function once(cmd) {
   const out = openSync(OUT, 'w');
@@ -109,11 +112,11 @@ const check = {};
   once(subjects.floor);
 }
 
-const samples = Object.fromEntries(Object.keys(subjects).map((name) => [name, []]));
 // The provenance probe's own time in each scan (0 when no rule with package conditions matched): what reading
 // the package database costs, next to the scan's wall time. Read from the report after the clock stopped.
 const provenanceMs = [];
 const names = Object.keys(subjects);
+const samples = Object.fromEntries(names.map((n) => [n, []]));
 for (let i = 0; i < runs; i++) {
   // Rotate the order so that no subject always runs right after another.
   for (let k = 0; k < names.length; k++) {

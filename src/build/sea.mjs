@@ -29,6 +29,8 @@ const dist = path.join(root, 'dist');
 const toolsDir = path.join(root, 'tools/node24');
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+/** dist/ files the bundle loads only when asked (src/probes/cluster/load-client.ts, src/audit/hardware.ts). */
+const CHUNKS = ['kube-residue-cluster.cjs', 'systeminformation.cjs'];
 
 /** The targets; `run` is how this build machine executes that target's node (to make its blob). */
 export const TARGETS = [
@@ -59,7 +61,7 @@ function ensureTools() {
 export async function buildSea({ archs = TARGETS.map((t) => t.arch), log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   const main = path.join(dist, 'kube-residue-main.cjs');
   const rules = path.join(dist, 'builtin-rules.json');
-  for (const f of [main, rules]) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
+  for (const f of [main, rules, ...CHUNKS.map((c) => path.join(dist, c))]) if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
   const requireTool = ensureTools();
   const { inject } = requireTool('postject');
   const work = mkdtempSync(path.join(tmpdir(), 'kr-sea-'));
@@ -81,10 +83,12 @@ export async function buildSea({ archs = TARGETS.map((t) => t.arch), log = (m) =
           useSnapshot: false,
           useCodeCache: true,
           // No Node options from the caller: NODE_OPTIONS is ignored and nothing on the command line is parsed
-          // as a Node option; every argument reaches kube-residue.
-          execArgv: [],
+          // as a Node option; every argument reaches kube-residue. The two deprecation warnings silenced are the
+          // cluster client's dependencies' (punycode, url.parse) on Node 24: noise on a user's terminal.
+          execArgv: ['--disable-warning=DEP0040', '--disable-warning=DEP0169'],
           execArgvExtension: 'none',
-          assets: { 'builtin-rules.json': rules },
+          // The chunks the bundle loads on demand (--cluster, --audit) are assets under their dist/ file names.
+          assets: { 'builtin-rules.json': rules, ...Object.fromEntries(CHUNKS.map((c) => [c, path.join(dist, c)])) },
         }),
       );
       const [cmd, args] = target.run(node, ['--experimental-sea-config', config]);

@@ -54,8 +54,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').default('low').argParser(parseSeverity))
       .option('--allow-unchecked', 'exit 0 instead of 3 when some rules could not be checked', false)
       .option('--quiet', 'print no report on standard output (files named by --output/--report are still written)', false)
-      .option('--cluster', 'also evaluate cluster-scope rules (CRDs, namespaces) with kubectl', false)
-      .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: kubectl’s own lookup)')
+      .option('--cluster', 'also evaluate cluster-scope rules (CRDs, namespaces, webhooks, this node’s objects) through the API server', false)
+      .option('--kubeconfig <file>', 'kubeconfig for --cluster (default as kubectl: KUBECONFIG, ~/.kube/config, in-cluster service account)')
+      .option('--context <name>', 'kubeconfig context for --cluster (default: its current context)')
+      .option('--cluster-dump <file...>', 'evaluate the cluster rules against `kubectl get ... -A -o json` output instead of an API server')
+      .option('--node-name <name>', 'this host’s Node name in the cluster (default: the host name)')
       .option('--exit-zero', 'exit 0 whenever the report was written; the verdict is in the report (for Kubernetes Jobs)', false)
       .option('--from <snapshot>', 'evaluate the rules against a snapshot (kube-residue snapshot) instead of this host')
       .addHelpText('after', `\n${EXIT_CODE_HELP}`),
@@ -68,8 +71,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .requiredOption('-o, --output <file>', 'the snapshot file to write (e.g. node.json.gz)')
       .option('--root <dir>', 'a host filesystem mounted at <dir>', '/')
       .addOption(new Option('--timeout <seconds>', 'time limit for each probe').default(30).argParser(parseSeconds))
-      .option('--cluster', 'also record cluster-scope facts with kubectl', false)
-      .option('--kubeconfig <file>', 'kubeconfig for --cluster'),
+      .option('--cluster', 'also record cluster-scope facts through the API server', false)
+      .option('--kubeconfig <file>', 'kubeconfig for --cluster')
+      .option('--context <name>', 'kubeconfig context for --cluster')
+      .option('--node-name <name>', 'this host’s Node name in the cluster (default: the host name)'),
   ).action(async (opts: SnapshotCommandOptions) => setExit(await snapshotCommand(opts)));
 
   selectionOptions(

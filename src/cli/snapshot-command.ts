@@ -7,6 +7,7 @@ import { takeSnapshot, writeSnapshot } from '../snapshot/snapshot.js';
 import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
 import { loadRuleSet } from './rule-set.js';
+import { nodeNameOf } from './scan-run.js';
 
 export interface SnapshotCommandOptions {
   output: string;
@@ -16,6 +17,8 @@ export interface SnapshotCommandOptions {
   timeout: number;
   cluster: boolean;
   kubeconfig?: string;
+  context?: string;
+  nodeName?: string;
 }
 
 export async function snapshotCommand(opts: SnapshotCommandOptions): Promise<number> {
@@ -27,7 +30,7 @@ export async function snapshotCommand(opts: SnapshotCommandOptions): Promise<num
     rules: selected,
     root: opts.root,
     timeoutMs: opts.timeout * 1000,
-    kubeconfig: opts.kubeconfig,
+    cluster: { kubeconfig: opts.kubeconfig, context: opts.context, nodeName: opts.nodeName ?? nodeNameOf(opts.root) },
     tool: { name: 'kube-residue', version: toolVersion, rulesVersion: ruleSet.rulesVersion },
   });
   writeSnapshot(opts.output, snapshot);

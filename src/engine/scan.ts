@@ -5,7 +5,9 @@ import type { CheckKind, Rule, Severity } from '../model/rule.js';
 import { SEVERITIES } from '../model/rule.js';
 import { REPORT_SCHEMA_VERSION, type Finding, type HostIdentity, type ProbeRun, type RuleFileInfo, type RuleResult, type ScanResult, type Verdict } from '../model/result.js';
 import { checkDefinitions, type AnyCheckDefinition } from '../checks/index.js';
+import os from 'node:os';
 import { createProbeContext, type ProbeContext } from '../probes/context.js';
+import type { ClusterOptions } from '../probes/kube-resources.js';
 import { ProbeUnavailable } from '../probes/probe.js';
 import { hostIdentity } from '../host/identity.js';
 import { renderFix } from './fix-template.js';
@@ -20,7 +22,8 @@ export interface ScanOptions {
   rules: readonly Rule[];
   root: string;
   timeoutMs: number;
-  kubeconfig?: string;
+  /** Where cluster rules read from (kubeconfig, context, dumps) and this host's Node name. */
+  cluster?: ClusterOptions;
   selection: ScanResult['selection'];
   ruleFiles: RuleFileInfo[];
   tool: ScanResult['tool'];
@@ -246,7 +249,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const ctx = opts.source?.ctx ?? createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
-  const defs = opts.source?.defs ?? opts.checks ?? checkDefinitions({ kubeconfig: opts.kubeconfig });
+  const defs = opts.source?.defs ?? opts.checks ?? checkDefinitions({ cluster: opts.cluster ?? { nodeName: os.hostname() } });
   const byKind = new Map<CheckKind, Rule[]>();
   for (const r of opts.rules) byKind.set(r.check.kind, [...(byKind.get(r.check.kind) ?? []), r]);
   // Probes that spawn a tool start first (each kind's startOrder), so their children run while the synchronous

@@ -10,6 +10,7 @@
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import type { FixPlan, FixStep, ManualItem, RebootItem, Refusal, ScriptBlock, ScriptCall } from './model.js';
 import { isRuntimeUnit, isShimComm, linkRank, phaseIndex, unitRank } from './phases.js';
+import { planContainerSteps } from './container-steps.js';
 import { planIptables } from './iptables-steps.js';
 import { planRemovals, seenTypeFromEvidence, type Removal, type RemovalCandidate } from './removals.js';
 import { parseCommand, rmCommand, sedInPlace, systemctlCommand } from './rule-commands.js';
@@ -441,6 +442,10 @@ export function planFix(result: ScanResult): FixPlan {
       blocks: list.map((e) => procCall(e, false)),
     });
   }
+  // Pods and containers the runtime still knows: removed through it, before any shim is ended below.
+  const containerPlan = planContainerSteps(of('container'));
+  steps.push(...containerPlan.steps);
+  refused.push(...containerPlan.refused);
   // The runtime is asked only when something of its pods is left: shims, sandbox mounts, pod namespaces.
   const runtimeRules = new Set([
     ...shimProcs.map((e) => e.rule.ruleId),
@@ -577,7 +582,11 @@ export function planFix(result: ScanResult): FixPlan {
   }
 
   // ---------------------------------------------------------------- what the plan does not run
-  for (const e of of('kube-resource')) toManual(e, e.finding.fix, 'a cluster-scope object: remove it through the API server (kubectl), not from this node');
+  // The rule's note goes with the commands: it carries warnings such as what patching out a finalizer skips.
+  for (const e of of('kube-resource')) {
+    const why = 'a cluster-scope object: remove it through the API server (kubectl), not from this node';
+    toManual(e, e.finding.fix, e.rule.fixNote ? `${why}. ${e.rule.fixNote}` : why);
+  }
   for (const e of entries.filter((x) => !KNOWN_KINDS.has(x.finding.kind))) toManual(e, e.finding.fix, `kind ${e.finding.kind} is not planned by this version`);
   const returning = entries.filter((e) => e.finding.rebootClears === 'recreated-if-enabled' && (e.finding.kind === 'process' || e.finding.kind === 'port'));
   if (returning.length > 0) {
@@ -605,7 +614,7 @@ export function planFix(result: ScanResult): FixPlan {
   };
 }
 
-const KNOWN_KINDS = new Set<string>(['path', 'mount', 'cgroup', 'interface', 'iptables', 'nftables', 'ipvs', 'ipset', 'systemd-unit', 'process', 'port', 'netns', 'file-content', 'kube-resource']);
+const KNOWN_KINDS = new Set<string>(['path', 'mount', 'cgroup', 'interface', 'iptables', 'nftables', 'ipvs', 'ipset', 'systemd-unit', 'process', 'port', 'netns', 'file-content', 'kube-resource', 'container']);
 
 function removalStep(r: Removal, mountPoints: readonly string[]): FixStep {
   const mountedBelow = mountPoints.filter((m) => m === r.path || isBelow(m, r.path));

@@ -26,6 +26,7 @@ const REFUSAL_PHASE: Record<CheckKind, PhaseId> = {
   'file-content': 'file-edits',
   cgroup: 'cgroups',
   'kube-resource': 'rule-commands',
+  container: 'workloads',
 };
 
 function comment(text: string, indent = ''): string {

@@ -11,6 +11,7 @@ import type { ScanResult } from '../model/result.js';
 import type { Check, CheckKind, Rule } from '../model/rule.js';
 import { gatherConditionFacts, type ConditionFacts, type ConditionRequest } from '../probes/conditions.js';
 import { createProbeContext, type ProbeContext } from '../probes/context.js';
+import type { ClusterOptions } from '../probes/kube-resources.js';
 import { ProbeUnavailable } from '../probes/probe.js';
 import { decodeFacts, encodeFacts } from './codec.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type ProbeRecord, type Snapshot } from './model.js';
@@ -30,8 +31,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The registry with its kinds' types erased: the snapshot only passes facts from a probe to its own match. */
-function definitions(kubeconfig: string | undefined): Readonly<Record<CheckKind, AnyCheckDefinition>> {
-  return checkDefinitions({ kubeconfig }) as unknown as Readonly<Record<CheckKind, AnyCheckDefinition>>;
+function definitions(cluster: ClusterOptions): Readonly<Record<CheckKind, AnyCheckDefinition>> {
+  return checkDefinitions({ cluster }) as unknown as Readonly<Record<CheckKind, AnyCheckDefinition>>;
 }
 
 function mapDefinitions(
@@ -50,14 +51,15 @@ export interface TakeSnapshotOptions {
   rules: readonly Rule[];
   root: string;
   timeoutMs: number;
-  kubeconfig?: string;
+  /** Where cluster rules read from (with --cluster) and this host's Node name. */
+  cluster: ClusterOptions;
   tool: Snapshot['tool'];
   now?: () => Date;
 }
 
 export async function takeSnapshot(opts: TakeSnapshotOptions): Promise<Snapshot> {
   const ctx = createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
-  const live = definitions(opts.kubeconfig);
+  const live = definitions(opts.cluster);
   const recorded = new Map<CheckKind, { requests: Check[]; facts: unknown }>();
   const recording = mapDefinitions(live, (kind, def) => ({
     ...def,
@@ -81,7 +83,7 @@ export async function takeSnapshot(opts: TakeSnapshotOptions): Promise<Snapshot>
     rules: opts.rules,
     root: opts.root,
     timeoutMs: opts.timeoutMs,
-    kubeconfig: opts.kubeconfig,
+    cluster: opts.cluster,
     selection: { profile: 'all', failOn: 'info', allowUnchecked: false, tags: [], rules: [], skip: [] },
     ruleFiles: [],
     tool: opts.tool,
@@ -159,8 +161,9 @@ function noHostFiles(p: string): never {
   throw new ProbeUnavailable(`a snapshot holds no host files (${p} was asked for)`);
 }
 
-export function snapshotSource(snapshot: Snapshot, kubeconfig?: string): FactSource {
-  const live = definitions(kubeconfig);
+export function snapshotSource(snapshot: Snapshot): FactSource {
+  // Only the comparisons are used: no probe of these definitions runs.
+  const live = definitions({ nodeName: snapshot.host.hostname });
   const { root, onHost, varRunIsRun, timeoutMs } = snapshot.context;
   const memo = new Map<string, unknown>();
   const ctx: ProbeContext = {

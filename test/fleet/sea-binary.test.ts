@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model/result.js';
 import { toolVersion } from '../../src/version.js';
 import { comparable } from './comparable.js';
-import { fixture, runCli } from '../helpers/cli.js';
+import { fixture, repoRoot, runCli } from '../helpers/cli.js';
 import { requireSandboxOrSkip, runInSandbox } from '../sandbox/sandbox.js';
 import { ARM64_SYSROOT, ensureSeaBinaries, seaBinary } from './sea-binaries.js';
 
@@ -51,6 +51,17 @@ describe('x64 standalone executable', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('loads its on-demand chunks from its own assets: the cluster client (--cluster) and systeminformation (--audit)', () => {
+    const cluster = run(seaBinary('x64'), ['scan', '--format', 'json', '--cluster', '--kubeconfig', path.join(repoRoot, 'bench/cluster-unreachable.kubeconfig'), '--tag', 'cluster']);
+    expect(cluster.stderr).toBe('');
+    const kube = (JSON.parse(cluster.stdout) as ScanResult).results.filter((r) => r.kind === 'kube-resource');
+    expect(kube.length).toBeGreaterThan(0);
+    for (const r of kube) expect(r).toMatchObject({ status: 'unchecked', reason: expect.stringMatching(/ECONNREFUSED/) });
+    const audit = run(seaBinary('x64'), ['scan', '--format', 'json', '--audit', '--rule', 'kubernetes-pki']);
+    expect(audit.stderr).not.toMatch(/Cannot find module|internal error/);
+    expect((JSON.parse(audit.stdout) as ScanResult & { audit?: { hardware?: unknown } }).audit?.hardware).toBeDefined();
+  }, 120_000);
 
   it('scans a --root fixture and its JSON equals the bundle’s', () => {
     const args = ['scan', '--root', fixture('hostroot'), '--format', 'json', '--timeout', '20'];
