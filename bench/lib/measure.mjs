@@ -28,6 +28,12 @@ const subjects = {
   audit: ['bash', 'bench/audit.sh'],
   floor: ['bash', 'bench/floor.sh'],
 };
+// The standalone executable (npm run build:dist), next to the bundle: start-up alone (--version) and the scan.
+if (opts.sea) {
+  subjects.startBundle = [process.execPath, bin, '--version'];
+  subjects.startBinary = [opts.sea, '--version'];
+  subjects.scanBinary = [opts.sea, 'scan', '--format', 'json'];
+}
 // The same scan with --cluster against a server nobody listens at: it loads the cluster client
 // (dist/kube-residue-cluster.cjs) and fails at once. Its difference to `scan` is what a node scan does not pay.
 if (opts.clusterKubeconfig) subjects.cluster = [process.execPath, bin, 'scan', '--format', 'json', '--cluster', '--kubeconfig', opts.clusterKubeconfig];

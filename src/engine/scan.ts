@@ -31,6 +31,17 @@ export interface ScanOptions {
   now?: () => Date;
   /** For tests: the kinds' definitions (fake probes); default the registry's. */
   checks?: Readonly<Record<CheckKind, AnyCheckDefinition>>;
+  /** Instead of the live host (src/snapshot): the probe context, check definitions and identity to use. */
+  source?: FactSource;
+}
+
+/** Where a scan's facts come from when not from the live probes: a snapshot being taken or replayed. */
+export interface FactSource {
+  ctx: ProbeContext;
+  defs: Readonly<Record<CheckKind, AnyCheckDefinition>>;
+  identity?: () => HostIdentity;
+  /** The facts behind rules' conditions (package provenance, contents); default: read from the host. */
+  conditionFacts?: (ctx: ProbeContext, requests: readonly ConditionRequest[]) => Promise<ConditionFacts>;
 }
 
 /** The start rank of kinds without a startOrder: after every tool-spawning probe, in rule order. */
@@ -247,8 +258,8 @@ export function verdictOf(results: readonly RuleResult[], failOn: Severity): Ver
 export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const ctx = createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
-  const defs = opts.checks ?? checkDefinitions({ cluster: opts.cluster ?? { nodeName: os.hostname() } });
+  const ctx = opts.source?.ctx ?? createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
+  const defs = opts.source?.defs ?? opts.checks ?? checkDefinitions({ cluster: opts.cluster ?? { nodeName: os.hostname() } });
   const byKind = new Map<CheckKind, Rule[]>();
   for (const r of opts.rules) byKind.set(r.check.kind, [...(byKind.get(r.check.kind) ?? []), r]);
   // Probes that spawn a tool start first (each kind's startOrder), so their children run while the synchronous
@@ -259,7 +270,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const enqueue = turnQueue();
   for (const kind of kinds) outcomes.set(kind, runProbe(defs[kind], ctx, byKind.get(kind) ?? [], runs, enqueue));
   // A few small file reads, queued behind the probes so that the tools are spawned first.
-  const identity = new Promise<HostIdentity>((resolve) => enqueue(() => resolve(hostIdentity(ctx))));
+  const identity = new Promise<HostIdentity>((resolve) => enqueue(() => resolve(opts.source?.identity?.() ?? hostIdentity(ctx))));
   // Matches are compared once. Rules with conditions get their facts as soon as their own probes are done,
   // while the slower probes (tools) still run: only what they matched is looked up.
   const matches = new Map<Rule, Promise<MatchResult>>();
@@ -267,7 +278,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     const outcome = outcomes.get(kind) as Promise<ProbeOutcome>;
     for (const rule of byKind.get(kind) ?? []) matches.set(rule, outcome.then((o) => matchRule(rule, defs[kind], o, ctx)));
   }
-  const conditionFacts = gatherConditions(opts.rules, matches, ctx, runs);
+  const conditionFacts = gatherConditions(opts.rules, matches, ctx, runs, opts.source?.conditionFacts ?? gatherConditionFacts);
   const results: RuleResult[] = [];
   for (const kind of kinds) {
     for (const rule of byKind.get(kind) ?? []) {
@@ -293,7 +304,13 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
 }
 
 /** The facts for every match of a rule with conditions; undefined when no such rule matched anything. */
-async function gatherConditions(rules: readonly Rule[], matches: ReadonlyMap<Rule, Promise<MatchResult>>, ctx: ProbeContext, runs: ProbeRun[]): Promise<ConditionFacts | undefined> {
+async function gatherConditions(
+  rules: readonly Rule[],
+  matches: ReadonlyMap<Rule, Promise<MatchResult>>,
+  ctx: ProbeContext,
+  runs: ProbeRun[],
+  gather: (ctx: ProbeContext, requests: readonly ConditionRequest[]) => Promise<ConditionFacts>,
+): Promise<ConditionFacts | undefined> {
   const requests: ConditionRequest[] = [];
   for (const rule of rules) {
     const conditions = conditionsOf(rule);
@@ -306,7 +323,7 @@ async function gatherConditions(rules: readonly Rule[], matches: ReadonlyMap<Rul
   const t0 = nowMs();
   let facts: ConditionFacts;
   try {
-    facts = await withTimeout(gatherConditionFacts(ctx, requests), ctx.timeoutMs, 'provenance');
+    facts = await withTimeout(gather(ctx, requests), ctx.timeoutMs, 'provenance');
   } catch (err) {
     facts = { ok: false, reason: err instanceof ProbeUnavailable ? err.message : `provenance probe failed: ${(err as Error).message}` };
   }
