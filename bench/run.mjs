@@ -58,7 +58,7 @@ if (process.getuid?.() !== 0) fail('must run as root (the sandbox needs namespac
 const gnuTime = spawnSync('/usr/bin/time', ['--version'], { encoding: 'utf8' });
 if (gnuTime.error || !/GNU/.test(`${gnuTime.stdout}${gnuTime.stderr}`)) fail('GNU time is missing at /usr/bin/time: apt-get install -y time');
 for (const tool of ['iptables-nft-save', 'iptables-legacy-save', 'ip6tables-nft-save', 'ip6tables-legacy-save', 'nft', 'ipset', 'ip', 'ss', 'pgrep', 'grep', 'mount']) {
-  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) fail(`${tool} is missing (see .ci/install-deps)`);
+  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) fail(`${tool} is missing (see .ci/install-deps and .ci/install-test-deps)`);
 }
 if (spawnSync('grep', ['-P', 'x'], { input: 'x' }).status !== 0) fail('grep lacks -P (PCRE), which bench/audit.sh uses');
 if (!existsSync(args.bin)) fail(`${args.bin} not found: run npm run build first`);

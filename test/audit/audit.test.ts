@@ -105,7 +105,7 @@ describe('kube-residue verify', () => {
 });
 
 const hasSshKeygen = spawnSync('ssh-keygen', ['-Y', 'sign'], { encoding: 'utf8' }).stderr?.includes('sign') ?? false;
-// .ci/install-deps installs openssh-client: on CI a missing ssh-keygen is an error, not a skip.
+// .ci/install-test-deps installs openssh-client: on CI a missing ssh-keygen is an error, not a skip.
 if (!hasSshKeygen && ['true', '1'].includes((process.env.CI ?? '').toLowerCase())) throw new Error('ssh-keygen is required on CI (apt-get install openssh-client)');
 
 describe.skipIf(!hasSshKeygen)('signed exports (ssh-keygen -Y sign / verify)', () => {

@@ -54,7 +54,7 @@ function executable(f: string): boolean {
 /** Is busybox the static build (the images have no loader or libc)? */
 function busyboxStatic(): boolean {
   const r = spawnSync('sh', ['-c', 'LC_ALL=C file -L "$(command -v busybox)"'], { encoding: 'utf8' });
-  // Without `file`, trust the package: busybox-static is what install-deps installs.
+  // Without `file`, trust the package: busybox-static is what .ci/install-test-deps installs.
   if (r.status !== 0) return true;
   return !r.stdout.includes('dynamically linked');
 }
