@@ -23,6 +23,8 @@ const common = {
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
+  // Shell helpers of the fix script (src/fix/shell/*.sh) are imported as text.
+  loader: { '.sh': 'text' },
   // The sources are ESM and find files relative to import.meta.url; in a CJS bundle that is __filename.
   define: { 'import.meta.url': '__kr_import_meta_url' },
   banner: { js: "const __kr_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
