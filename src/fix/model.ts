@@ -14,7 +14,7 @@ import type { PhaseId } from './phases.js';
  *   kr_say message · kr_rm flags seen path mountinfo-path label · kr_umount path mountinfo-path label ·
  *   kr_kill pid comm label · kr_kill_tree pid comm label · kr_kill_port proto port pid... ·
  *   kr_netns_delete name label · kr_link_delete name label · kr_nft_delete family table ·
- *   kr_cgroup_rmdir path label · kr_left path|link value label
+ *   kr_cgroup_rmdir path label · kr_edit_remove file label block... · kr_left path|link value label
  */
 export type ScriptFn =
   | 'run'
@@ -29,6 +29,7 @@ export type ScriptFn =
   | 'kr_link_delete'
   | 'kr_nft_delete'
   | 'kr_cgroup_rmdir'
+  | 'kr_edit_remove'
   | 'kr_left';
 
 export interface ScriptCall {

@@ -392,20 +392,38 @@ describe('rule commands', () => {
     ]);
   });
 
-  it('merges the sed edits of one file into one run and runs follow-ups after', () => {
+  it('removes shared-file lines by the exact text the scan saw, never by line number, and runs follow-ups after', () => {
+    const block = '# BEGIN\n10.0.0.1 node1\n# END';
+    const plan = planFix(
+      makeResult([
+        { id: 'block', kind: 'file-content', findings: [{ target: '/etc/hosts', vars: { target: '/etc/hosts', sedDelete: '/# BEGIN/,/# END/d', lines: [block] }, fix: ["sed -i '/# BEGIN/,/# END/d' /etc/hosts"] }] },
+        { id: 'line', kind: 'file-content', findings: [{ target: '/etc/hosts', vars: { target: '/etc/hosts', sedDelete: '12d', lines: ['169.254.25.10 dns'] }, fix: ['sed -i 12d /etc/hosts'] }] },
+        { id: 'sysctl', kind: 'file-content', findings: [{ target: '/etc/sysctl.conf', vars: { target: '/etc/sysctl.conf', sedDelete: '3d', lines: ['net.ipv4.ip_forward = 1'] }, fix: ['sed -i 3d /etc/sysctl.conf', 'sysctl --system'] }] },
+        { id: 'selinux', kind: 'file-content', findings: [{ target: '/etc/selinux/config', vars: { target: '/etc/selinux/config' }, fix: ["sed -i 's/^SELINUX=disabled/SELINUX=enforcing/' /etc/selinux/config"] }] },
+        { id: 'users', kind: 'file-content', findings: [{ target: '/etc/passwd', fix: ['userdel etcd'] }] },
+      ]),
+    );
+    expect(calls(plan).map((c) => `${c.phase}: ${c.fn} ${JSON.stringify(c.args)}`)).toEqual([
+      `file-edits: kr_edit_remove ${JSON.stringify(['/etc/hosts', '/etc/hosts', block, '169.254.25.10 dns'])}`,
+      `file-edits: kr_edit_remove ${JSON.stringify(['/etc/sysctl.conf', '/etc/sysctl.conf', 'net.ipv4.ip_forward = 1'])}`,
+      `file-edits: run ${JSON.stringify(['sed', '-i', '-e', 's/^SELINUX=disabled/SELINUX=enforcing/', '--', '/etc/selinux/config'])}`,
+      `rule-commands: run_may_fail ${JSON.stringify(['userdel', 'etcd'])}`,
+      `follow-up: run_may_fail ${JSON.stringify(['sysctl', '--system'])}`,
+    ]);
+    expect(plan.refused).toEqual([]);
+  });
+
+  it('refuses a line-number or range edit when the report does not record the lines seen (an older report)', () => {
     const plan = planFix(
       makeResult([
         { id: 'block', kind: 'file-content', findings: [{ target: '/etc/hosts', vars: { target: '/etc/hosts', sedDelete: '/# BEGIN/,/# END/d' }, fix: ["sed -i '/# BEGIN/,/# END/d' /etc/hosts"] }] },
         { id: 'line', kind: 'file-content', findings: [{ target: '/etc/hosts', vars: { target: '/etc/hosts', sedDelete: '12d' }, fix: ['sed -i 12d /etc/hosts'] }] },
-        { id: 'sysctl', kind: 'file-content', findings: [{ target: '/etc/sysctl.conf', vars: { target: '/etc/sysctl.conf', sedDelete: '3d' }, fix: ['sed -i 3d /etc/sysctl.conf', 'sysctl --system'] }] },
-        { id: 'users', kind: 'file-content', findings: [{ target: '/etc/passwd', fix: ['userdel etcd'] }] },
       ]),
     );
-    expect(calls(plan).map((c) => `${c.phase}: ${c.fn} ${c.args.join(' ')}`)).toEqual([
-      'file-edits: run sed -i -e /# BEGIN/,/# END/d -e 12d -- /etc/hosts',
-      'file-edits: run sed -i -e 3d -- /etc/sysctl.conf',
-      'rule-commands: run_may_fail userdel etcd',
-      'follow-up: run_may_fail sysctl --system',
+    expect(calls(plan)).toEqual([]);
+    expect(plan.refused.map((r) => [r.ruleIds[0], r.reason.slice(0, 40)])).toEqual([
+      ['block', 'the scan recorded no complete block or l'],
+      ['line', 'the scan recorded no complete block or l'],
     ]);
   });
 
