@@ -14,7 +14,7 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[]> = {
       .map((p) => ({
         target: `${p.comm}[${p.pid}]`,
         evidence: p.cmdline.length > 200 ? `${p.cmdline.slice(0, 200)}…` : p.cmdline,
-        vars: { target: `${p.comm}[${p.pid}]`, pid: String(p.pid), comm: p.comm },
+        vars: { target: `${p.comm}[${p.pid}]`, pid: String(p.pid), comm: p.comm, pidNamespace: p.pidNamespace },
       }));
     return { findings };
   },

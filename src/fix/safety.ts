@@ -231,6 +231,13 @@ export function pidProblem(pid: string): string | undefined {
   return undefined;
 }
 
+/** Only a process the scan saw in the host's PID namespace is ever ended (the script checks it again). */
+export function pidNamespaceProblem(ns: string | undefined): string | undefined {
+  if (ns === 'host') return undefined;
+  if (ns === 'other') return 'the process is in another PID namespace than the host\'s PID 1 (a container\'s process, or a kubelet inside a kind or container node): not the host\'s, never ended by this plan';
+  return 'the scan did not record whether the process is in the host\'s PID namespace, so it is not ended (scan again with this version)';
+}
+
 const IPVS_FLAGS = new Set(['-t', '-u', '--sctp-service', '-f']);
 
 export function ipvsProblem(flag: string, address: string): string | undefined {

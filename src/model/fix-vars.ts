@@ -14,7 +14,7 @@ export const FIX_VARS: Readonly<Record<CheckKind, readonly string[]>> = {
   ipvs: ['target', 'protocolFlag', 'address'],
   ipset: ['target'],
   'systemd-unit': ['target', 'paths'],
-  process: ['target', 'pid', 'comm'],
+  process: ['target', 'pid', 'comm', 'pidNamespace'],
   port: ['target', 'port', 'protocol', 'pids'],
   netns: ['target'],
   // sedDelete: a sed program deleting the matched marker block or lines, e.g. `/# kubekey hosts BEGIN/,/# kubekey hosts END/d`.

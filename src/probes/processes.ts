@@ -13,6 +13,20 @@ export interface ProcessInfo {
   cmdline: string;
   /** Basename of /proc/PID/exe, or '' when the link cannot be read (other users' processes when not root). */
   exe: string;
+  /**
+   * Whether the process is in the PID namespace of the host's PID 1 (/proc/PID/ns/pid against /proc/1/ns/pid):
+   * a process in another one (a container's own processes, a kubelet inside a kind node) is not the host's.
+   * `unknown` when either link cannot be read.
+   */
+  pidNamespace: 'host' | 'other' | 'unknown';
+}
+
+function readLinkOr(file: string): string | undefined {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function readOr(file: string, fallback: string): string {
@@ -33,6 +47,9 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
       throw new ProbeUnavailable(`cannot read ${procDir}: ${(err as NodeJS.ErrnoException).code ?? ''}`);
     }
     const self = ctx.onHost ? process.pid : -1;
+    // Where PID 1's link is hidden (some container runtimes hide it even from root), the scanner's own PID
+    // namespace stands for it on a live host: the one this /proc shows.
+    const hostNs = readLinkOr(`${procDir}/1/ns/pid`) ?? (ctx.onHost ? readLinkOr('/proc/self/ns/pid') : undefined);
     const out: ProcessInfo[] = [];
     for (const name of entries) {
       const pid = Number(name);
@@ -49,7 +66,8 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
       } catch {
         exe = '';
       }
-      out.push({ pid, comm, cmdline, exe });
+      const ns = hostNs === undefined ? undefined : readLinkOr(`${base}/ns/pid`);
+      out.push({ pid, comm, cmdline, exe, pidNamespace: ns === undefined ? 'unknown' : ns === hostNs ? 'host' : 'other' });
     }
     return out;
   });

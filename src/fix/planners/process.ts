@@ -1,6 +1,6 @@
 import { call, ruleIdsOf, seenLine, type Entry } from '../builder.js';
 import { isShimComm } from '../phases.js';
-import { pidProblem } from '../safety.js';
+import { pidNamespaceProblem, pidProblem } from '../safety.js';
 import { displayText } from '../shell-text.js';
 import type { Planner } from './planner.js';
 
@@ -17,7 +17,7 @@ export const planProcesses: Planner<'process'> = (entries, b) => {
   const others: Array<Entry<'process'>> = [];
   for (const e of entries) {
     const { pid, comm } = e.values;
-    const problem = pidProblem(pid);
+    const problem = pidProblem(pid) ?? pidNamespaceProblem(e.values.pidNamespace);
     if (problem) {
       b.refuse(e, problem, ['kill', pid]);
       continue;

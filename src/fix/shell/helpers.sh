@@ -163,6 +163,16 @@ kr_proc_is() {
   [ "$kr_c" = "$2" ]
 }
 
+# kr_host_pidns PID: the pid is in the PID namespace of PID 1 (a process of a container or of a nested node is
+# not the host's, and is never ended by this script). Where PID 1's link cannot be read (some container
+# runtimes hide it even from root), this shell's own namespace stands for it: the one /proc shows. Fails when
+# the links cannot be read.
+kr_host_pidns() {
+  kr_ns1=$(readlink /proc/1/ns/pid 2>/dev/null) || kr_ns1=$(readlink "/proc/$$/ns/pid" 2>/dev/null) || return 1
+  kr_nsp=$(readlink "/proc/$1/ns/pid" 2>/dev/null) || return 1
+  [ -n "$kr_ns1" ] && [ "$kr_ns1" = "$kr_nsp" ]
+}
+
 # kr_alive PID...: sets kr_live to those that still run (not zombies).
 kr_alive() {
   kr_live=
@@ -211,10 +221,14 @@ kr_terminate() {
   fi
 }
 
-# kr_kill PID COMM LABEL: end the process if the pid is still called COMM.
+# kr_kill PID COMM LABEL: end the process if the pid is still called COMM and is the host's.
 kr_kill() {
   if ! kr_proc_is "$1" "$2"; then
     kr_say "skip: process $3 is gone or the pid now has another name"
+    return 0
+  fi
+  if ! kr_host_pidns "$1"; then
+    kr_refuse "process $3 is not in the host's PID namespace (or its namespace cannot be read): not ended"
     return 0
   fi
   kr_terminate "$1"
@@ -224,6 +238,10 @@ kr_kill() {
 kr_kill_tree() {
   if ! kr_proc_is "$1" "$2"; then
     kr_say "skip: process $3 is gone or the pid now has another name"
+    return 0
+  fi
+  if ! kr_host_pidns "$1"; then
+    kr_refuse "process $3 is not in the host's PID namespace (or its namespace cannot be read): not ended"
     return 0
   fi
   kr_pairs=
@@ -270,7 +288,13 @@ kr_kill_port() {
   kr_holders=
   for kr_p in "$@"; do
     case $kr_ss in
-      *"pid=$kr_p,"*) kr_holders="$kr_holders $kr_p" ;;
+      *"pid=$kr_p,"*)
+        if kr_host_pidns "$kr_p"; then
+          kr_holders="$kr_holders $kr_p"
+        else
+          kr_refuse "process $kr_p on $kr_proto/$kr_port is not in the host's PID namespace: not ended"
+        fi
+        ;;
     esac
   done
   if [ -z "$kr_holders" ]; then
