@@ -49,7 +49,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     program
       .command('fix')
       .description('write a shell script that removes what a scan found, in an order that works, for you to review and run; runs nothing')
-      .option('--from <report.json>', 'plan from a saved JSON report (scan --format json) instead of scanning now')
+      .option('--from <report.json>', 'plan from a saved JSON report (scan --format json) instead of scanning now; every command is derived again from the rules (built-in, or --rules as for the scan)')
       .option('-o, --output <file>', 'write the script to this file instead of standard output')
       .addOption(new Option('--profile <name>', 'post-reset, pre-join or all').default('all').argParser(parseProfile))
       .option('--tag <tag>', 'only rules with this tag (repeatable)', collect, [])
