@@ -6,7 +6,8 @@
 import type { CheckKind } from '../model/rule.js';
 import type { FixPlan, FixStep, Refusal, ScriptBlock, ScriptMeta } from './model.js';
 import { PHASES, type PhaseId } from './phases.js';
-import { displayCommand, displayText, shellWord } from './shell-text.js';
+import { parseCommand } from './rule-commands.js';
+import { commandComment, displayCommand, displayText, shellWord } from './shell-text.js';
 import { ARGS, HELPERS } from './shell-helpers.js';
 
 const RULE = `# ${'-'.repeat(100)}`;
@@ -55,11 +56,17 @@ function renderBlocks(blocks: readonly ScriptBlock[], indent: string): string[] 
   return out;
 }
 
+/** A rule's command as a person pastes it: re-quoted word by word when it is plain words, else as the rule wrote it. */
+function pastable(command: string): string {
+  const parsed = parseCommand(command);
+  return parsed.ok ? displayCommand(parsed.words) : command;
+}
+
 function renderRefusal(r: Refusal): string[] {
   return [
     comment(`REFUSED [${r.ruleIds.join(', ')}] ${r.target}: ${r.reason}.`),
     comment(`  The scan saw: ${r.evidence}${r.rebootClears === true ? ' (a reboot clears it)' : ''}`),
-    ...(r.wouldRun ? [comment(`  Not run: ${displayCommand(r.wouldRun)}`)] : []),
+    ...(r.wouldRun ? [commandComment(displayCommand(r.wouldRun), '  Not run: ')] : []),
   ];
 }
 
@@ -178,7 +185,7 @@ export function renderScript(plan: FixPlan, meta: ScriptMeta): string {
     out.push(RULE, comment('Not run by this script: commands the rules give, for you to review and run by hand if wanted'), RULE);
     for (const m of plan.manual) {
       out.push(comment(`[${m.ruleIds.join(', ')}] ${m.target}: ${m.why}`));
-      for (const c of m.commands) out.push(comment(`    ${c}`));
+      for (const c of m.commands) out.push(commandComment(pastable(c), '    '));
     }
     out.push('');
   }

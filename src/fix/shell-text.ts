@@ -58,6 +58,15 @@ export function displayText(s: string): string {
   });
 }
 
+/**
+ * A `#` comment line showing a command exactly as it is to be pasted: backslashes stay single (displayText
+ * would double them, and `rm -f -- /etc/default/k3s-\\*` then names another file). Only a command with
+ * invisible characters is escaped, and says so.
+ */
+export function commandComment(command: string, prefix = '', indent = ''): string {
+  return hasInvisible(command) ? `${indent}# ${prefix}${displayText(command)}    (escaped for display)` : `${indent}# ${prefix}${command}`.trimEnd();
+}
+
 /** A command as a reviewer would type it, for a comment: visible words shell-quoted, others in `$'...'` form. */
 export function displayCommand(words: readonly string[]): string {
   return words.map((w) => (hasInvisible(w) ? `$'${displayText(w).replace(/'/g, "\\'")}'` : quoteWord(w))).join(' ');
