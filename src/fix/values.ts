@@ -63,7 +63,7 @@ export class ValueReader {
     this.problem ??= `value "${name}" is not ${what}`;
   }
 
-  /** A word; missing → `fallback`. */
+  /** A word; `fallback` when missing. */
   word(name: string, fallback = ''): string {
     const v = this.vars[name];
     if (v === undefined) return fallback;

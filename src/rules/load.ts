@@ -9,6 +9,7 @@ import ruleFileSchema from '../schema/rule.schema.json' with { type: 'json' };
 import type { Check, Rule, RuleFile } from '../model/rule.js';
 import { FIX_VARS } from '../model/fix-vars.js';
 import { templateVariables } from '../engine/fix-template.js';
+import { broadPathProblem } from './broad-paths.js';
 
 export interface RuleProblem {
   file: string;
@@ -184,6 +185,13 @@ function semanticProblems(check: Check, commands: readonly string[]): SemanticPr
     } catch (err) {
       problems.push({ path: ['check', f], message: `invalid regular expression: ${(err as Error).message}` });
     }
+  }
+  if (check.kind === 'path') {
+    // A glob that reaches system trees would make the fix plan remove the host's own files (broad-paths.ts).
+    check.paths.forEach((g, i) => {
+      const broad = broadPathProblem(g);
+      if (broad) problems.push({ path: ['check', 'paths', i], message: `too broad: ${broad}` });
+    });
   }
   if (check.kind === 'file-content' && !check.regex && !check.marker) {
     problems.push({ path: ['check'], message: 'file-content needs "regex" or "marker"' });
