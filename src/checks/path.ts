@@ -26,7 +26,10 @@ export const pathCheck: CheckDefinition<'path', PathFacts> = {
         if (check.condition === 'non-empty' && !e.nonEmpty) continue;
         if (excluded(e.hostPath)) continue;
         const vars: RawFinding['vars'] = e.linkTarget === undefined ? { target: e.hostPath } : { target: e.hostPath, linkTarget: e.linkTarget };
-        findings.set(e.hostPath, { target: e.hostPath, evidence: describe(e), vars });
+        // A name that is not valid UTF-8: the target shows it with \xHH escapes, targetHex keeps the real bytes.
+        if (e.hostPathHex !== undefined) vars.targetHex = e.hostPathHex;
+        const evidence = e.hostPathHex === undefined ? describe(e) : `${describe(e)}; the name is not valid UTF-8 (\\xHH marks its raw bytes)`;
+        findings.set(e.hostPath, { target: e.hostPath, evidence, vars });
       }
     }
     return { findings: [...findings.values()], partial: problems.length > 0 ? `cannot look at ${problems.join('; ')}` : undefined };

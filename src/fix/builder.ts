@@ -3,7 +3,7 @@
 // turns them into steps at the end; steps are ordered by phase and by kind of step (phases.ts), nowhere else.
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import type { CheckKind } from '../model/rule.js';
-import type { FixPlan, FixStep, ManualItem, RebootItem, Refusal, ScriptBlock, ScriptCall } from './model.js';
+import type { FixPlan, FixStep, ManualItem, RebootItem, Refusal, ScriptArg, ScriptBlock, ScriptCall } from './model.js';
 import { isRuntimeUnit, linkRank, phaseIndex, STEP_ORDER, unitRank, type StepKind } from './phases.js';
 import { planRemovals, seenTypeFromEvidence, type Removal, type RemovalCandidate } from './removals.js';
 import { parseCommand, rmCommand, sedInPlace, systemctlCommand } from './rule-commands.js';
@@ -20,7 +20,7 @@ export interface Entry<K extends CheckKind = CheckKind> {
 
 export type UnitAction = 'disable-now' | 'stop' | 'disable';
 
-export const call = (fn: ScriptCall['fn'], ...args: string[]): ScriptCall => ({ type: 'call', fn, args });
+export const call = (fn: ScriptCall['fn'], ...args: ScriptArg[]): ScriptCall => ({ type: 'call', fn, args });
 export const ifSystemd = (then: ScriptBlock[], skipped: string): ScriptBlock => ({ type: 'if', test: 'systemd', then, otherwise: [call('kr_say', `skip: systemd is not running: ${skipped}`)] });
 
 export function tag(ruleIds: readonly string[]): string {
@@ -38,6 +38,16 @@ export function addId(list: string[], id: string): void {
 export const depth = (p: string): number => p.split('/').length;
 export const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export const ruleIdsOf = (list: ReadonlyArray<Pick<Entry, 'rule'>>): string[] => [...new Set(list.map((e) => e.rule.ruleId))].sort();
+
+/** mountinfoPath for raw bytes (hex in, hex out): space, tab, newline and backslash as octal escapes. */
+function mountinfoBytes(hex: string): string {
+  const out: number[] = [];
+  for (const b of Buffer.from(hex, 'hex')) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x5c) out.push(...Buffer.from(`\\${b.toString(8).padStart(3, '0')}`));
+    else out.push(b);
+  }
+  return Buffer.from(out).toString('hex');
+}
 
 export const RUN_TMPFS_NOTE = 'it lives on /run (a tmpfs): a reboot also clears it';
 
@@ -193,6 +203,7 @@ export class PlanBuilder {
   routeRuleFix(e: Entry, opts: RouteOptions = {}): void {
     const target = typeof e.values.target === 'string' ? e.values.target : e.finding.target;
     const linkTarget = e.finding.kind === 'path' ? (e.values as FixValues<'path'>).linkTarget : undefined;
+    const targetHex = e.finding.kind === 'path' ? (e.values as FixValues<'path'>).targetHex : undefined;
     const others: string[][] = [];
     const unparsed: string[] = [];
     let acts = false;
@@ -217,6 +228,7 @@ export class PlanBuilder {
             rebootClears: e.finding.rebootClears,
             early: e.rule.tags.includes('static-pod') || /^\/etc\/kubernetes\/manifests\//.test(p) || /\/agent\/pod-manifests\/[^/]+$/.test(p),
             linkTarget: p === target ? linkTarget : undefined,
+            hex: p === target ? targetHex : undefined,
           });
         }
         if (e.finding.kind === 'systemd-unit') this.reloadRules.add(e.rule.ruleId);
@@ -444,6 +456,10 @@ function removalStep(r: Removal, mountPoints: readonly string[]): FixStep {
     phase: r.early ? 'static-pods' : 'files',
     ruleIds: r.ruleIds,
     comment,
-    blocks: [call('kr_rm', r.recursive ? '-rf' : '-f', r.seen, r.path, mountinfoPath(r.path), displayText(r.path))],
+    blocks: [
+      r.hex === undefined
+        ? call('kr_rm', r.recursive ? '-rf' : '-f', r.seen, r.path, mountinfoPath(r.path), displayText(r.path))
+        : call('kr_rm', r.recursive ? '-rf' : '-f', r.seen, { hex: r.hex }, { hex: mountinfoBytes(r.hex) }, displayText(r.path)),
+    ],
   };
 }

@@ -32,11 +32,18 @@ export type ScriptFn =
   | 'kr_edit_remove'
   | 'kr_left';
 
+/** An argument given as raw bytes (hex): a name that is not valid UTF-8, addressed as itself (printf octal). */
+export interface ByteArg {
+  hex: string;
+}
+
+export type ScriptArg = string | ByteArg;
+
 export interface ScriptCall {
   type: 'call';
   fn: ScriptFn;
   /** Literal arguments, each rendered as one quoted shell word. */
-  args: string[];
+  args: ScriptArg[];
 }
 
 /** Runs `then` or `otherwise` depending on what the host has when the script runs. */

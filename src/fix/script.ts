@@ -4,10 +4,10 @@
 // host at run time: is the path still there and what the scan saw, is nothing mounted below it, is the pid
 // still the process the scan saw, does it still hold the port.
 import type { CheckKind } from '../model/rule.js';
-import type { FixPlan, FixStep, Refusal, ScriptBlock, ScriptMeta } from './model.js';
+import type { FixPlan, FixStep, Refusal, ScriptArg, ScriptBlock, ScriptMeta } from './model.js';
 import { PHASES, type PhaseId } from './phases.js';
 import { parseCommand } from './rule-commands.js';
-import { commandComment, displayCommand, displayText, shellWord } from './shell-text.js';
+import { bytesWord, commandComment, displayCommand, displayText, shellWord } from './shell-text.js';
 import { ARGS, HELPERS } from './shell-helpers.js';
 
 const RULE = `# ${'-'.repeat(100)}`;
@@ -34,8 +34,8 @@ function comment(text: string, indent = ''): string {
   return `${indent}# ${displayText(text)}`.trimEnd();
 }
 
-function words(args: readonly string[]): string {
-  return args.map(shellWord).join(' ');
+function words(args: readonly ScriptArg[]): string {
+  return args.map((a) => (typeof a === 'string' ? shellWord(a) : bytesWord(a.hex))).join(' ');
 }
 
 function renderBlocks(blocks: readonly ScriptBlock[], indent: string): string[] {
@@ -163,7 +163,7 @@ export function renderScript(plan: FixPlan, meta: ScriptMeta): string {
     return out.join('\n');
   }
   const needNl = plan.steps.some((s) => s.blocks.some(function nl(b: ScriptBlock): boolean {
-    return b.type === 'call' ? b.args.some((a) => a.includes('\n')) : b.type === 'if' ? [...b.then, ...b.otherwise].some(nl) : false;
+    return b.type === 'call' ? b.args.some((a) => typeof a === 'string' && a.includes('\n')) : b.type === 'if' ? [...b.then, ...b.otherwise].some(nl) : false;
   }));
   out.push(HELPERS, '');
   if (needNl) out.push('# A newline, for arguments that contain one.', "kr_nl='", "'", '');

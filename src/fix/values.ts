@@ -4,9 +4,15 @@
 // check may leave out get the defaults the planners always used (an empty word, an empty list).
 import type { Finding, FixVars } from '../model/result.js';
 import type { CheckKind } from '../model/rule.js';
+import { nameFromBytes } from '../byte-names.js';
 
 export interface FixValuesByKind {
-  path: { target: string; linkTarget?: string };
+  path: {
+    target: string;
+    linkTarget?: string;
+    /** The real bytes of the path (hex) when a name on it is not valid UTF-8; `target` then has `\xHH` escapes. */
+    targetHex?: string;
+  };
   mount: { target: string; fstype: string; source: string };
   cgroup: { target: string; name: string; hierarchy: string };
   interface: { target: string; linkKind: string };
@@ -99,6 +105,25 @@ export class ValueReader {
     return v as string[];
   }
 
+  /**
+   * Raw bytes (hex) of a name that is not valid UTF-8; they must spell `text` (its `\xHH` form), or a report
+   * could name one path and have another removed.
+   */
+  bytesOf(name: string, text: string): string | undefined {
+    const hex = this.optionalWord(name);
+    if (hex === undefined) return undefined;
+    if (!/^(?:[0-9a-f]{2})+$/.test(hex)) {
+      this.wrong(name, 'hex bytes');
+      return undefined;
+    }
+    const spelled = nameFromBytes(Buffer.from(hex, 'hex'));
+    if (spelled.bytes === undefined || spelled.text !== text) {
+      this.wrong(name, `the bytes of ${JSON.stringify(text)} (they spell ${JSON.stringify(spelled.text)})`);
+      return undefined;
+    }
+    return hex;
+  }
+
   /** A list of word lists (`jumps`). */
   wordLists(name: string): string[][] {
     const v = this.vars[name];
@@ -112,7 +137,7 @@ export class ValueReader {
 }
 
 const READERS: { [K in CheckKind]: Read<K> } = {
-  path: (r) => ({ target: r.target(), linkTarget: r.optionalWord('linkTarget') }),
+  path: (r) => ({ target: r.target(), linkTarget: r.optionalWord('linkTarget'), targetHex: r.bytesOf('targetHex', r.target()) }),
   mount: (r) => ({ target: r.target(), fstype: r.word('fstype'), source: r.word('source') }),
   cgroup: (r) => ({ target: r.target(), name: r.word('name'), hierarchy: r.word('hierarchy') }),
   interface: (r) => ({ target: r.target(), linkKind: r.word('linkKind') }),

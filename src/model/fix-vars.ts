@@ -3,7 +3,8 @@
 import type { CheckKind } from './rule.js';
 
 export const FIX_VARS: Readonly<Record<CheckKind, readonly string[]>> = {
-  path: ['target'],
+  // targetHex: the path's real bytes when a name on it is not valid UTF-8 (target then shows \xHH escapes).
+  path: ['target', 'linkTarget', 'targetHex'],
   mount: ['target', 'fstype', 'source'],
   cgroup: ['target', 'name', 'hierarchy'],
   interface: ['target', 'linkKind'],

@@ -23,10 +23,11 @@ function calls(plan: FixPlan): Array<ScriptCall & { phase: PhaseId }> {
 
 /** The command words a call stands for (what the script would print), for run/run_may_fail and kr_rm/kr_umount. */
 function words(c: ScriptCall): string[] {
-  if (c.fn === 'run' || c.fn === 'run_may_fail') return c.args;
-  if (c.fn === 'kr_rm') return ['rm', c.args[0] ?? '', '--', c.args[2] ?? ''];
-  if (c.fn === 'kr_umount') return ['umount', '--', c.args[0] ?? ''];
-  return [c.fn, ...c.args];
+  const args = c.args.map((a) => (typeof a === 'string' ? a : `<bytes ${a.hex}>`));
+  if (c.fn === 'run' || c.fn === 'run_may_fail') return args;
+  if (c.fn === 'kr_rm') return ['rm', args[0] ?? '', '--', args[2] ?? ''];
+  if (c.fn === 'kr_umount') return ['umount', '--', args[0] ?? ''];
+  return [c.fn, ...args];
 }
 
 function index(plan: FixPlan, pred: (w: string[], c: ScriptCall) => boolean): number {
