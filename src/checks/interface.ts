@@ -14,7 +14,8 @@ export const interfaceCheck: CheckDefinition<'interface', LinkInfo[]> = {
       .map((l) => ({
         target: l.name,
         evidence: [l.kind ?? 'link', l.operstate, l.master ? `master ${l.master}` : ''].filter(Boolean).join(', '),
-        vars: { target: l.name, linkKind: l.kind ?? '' },
+        // targetHex: the name's real bytes when it is not valid UTF-8 (target then has \xHH escapes).
+        vars: { target: l.name, linkKind: l.kind ?? '', ...(l.nameHex === undefined ? {} : { targetHex: l.nameHex }) },
       }));
     return { findings };
   },

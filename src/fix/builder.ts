@@ -7,7 +7,7 @@ import type { FixPlan, FixStep, ManualItem, RebootItem, Refusal, ScriptArg, Scri
 import { isRuntimeUnit, linkRank, phaseIndex, STEP_ORDER, unitRank, type StepKind } from './phases.js';
 import { planRemovals, seenTypeFromEvidence, type Removal, type RemovalCandidate } from './removals.js';
 import { parseCommand, rmCommand, sedInPlace, systemctlCommand } from './rule-commands.js';
-import { FALLBACK_DEVICES, interfaceNameProblem, isBelow, mountinfoPath, pathRefusal, unitNameProblem } from './safety.js';
+import { FALLBACK_DEVICES, interfaceBytesProblem, interfaceNameProblem, isBelow, mountinfoPath, pathRefusal, unitNameProblem } from './safety.js';
 import { displayCommand, displayText } from './shell-text.js';
 import type { FixValues } from './values.js';
 
@@ -92,7 +92,7 @@ export class PlanBuilder {
   private readonly units = new Map<string, Grouped & { unit: string; action: UnitAction }>();
   private readonly mounts = new Map<string, Grouped & { target: string }>();
   private readonly refusedMounts: string[] = [];
-  private readonly links = new Map<string, Grouped & { name: string; kind: string }>();
+  private readonly links = new Map<string, Grouped & { name: string; kind: string; hex?: string }>();
   private readonly fallbackSeen = new Set<string>();
   private readonly edits = new Map<string, Grouped & { programs: string[] }>();
   private readonly anchoredEdits = new Map<string, Grouped & { blocks: string[] }>();
@@ -148,8 +148,8 @@ export class PlanBuilder {
     this.mounts.set(target, cur);
   }
 
-  addLink(e: Entry, name: string, linkKind: string): void {
-    const problem = interfaceNameProblem(name);
+  addLink(e: Entry, name: string, linkKind: string, hex?: string): void {
+    const problem = hex === undefined ? interfaceNameProblem(name) : interfaceBytesProblem(hex);
     if (problem) {
       this.refuse(e, problem, ['ip', 'link', 'delete', 'dev', name]);
       return;
@@ -158,7 +158,7 @@ export class PlanBuilder {
       this.fallbackDevice(e, name);
       return;
     }
-    const cur = this.links.get(name) ?? { name, kind: linkKind, ruleIds: [], lines: [] };
+    const cur = this.links.get(name) ?? { name, kind: linkKind, ruleIds: [], lines: [], hex };
     addId(cur.ruleIds, e.rule.ruleId);
     cur.kind ||= linkKind;
     const line = e.finding.kind === 'interface' ? seenLine(e) : `${tag([e.rule.ruleId])} ${name}: deleted as the rule for ${e.finding.target} says`;
@@ -336,7 +336,7 @@ export class PlanBuilder {
         phase: 'interfaces',
         ruleIds: l.ruleIds,
         comment: [...l.lines, ...(l.kind === 'veth' ? ['A veth whose peer was in a deleted namespace is already gone: then this is skipped.'] : [])],
-        blocks: [call('kr_link_delete', l.name, displayText(l.name))],
+        blocks: [call('kr_link_delete', l.hex === undefined ? l.name : { hex: l.hex }, displayText(l.name))],
       });
     }
 

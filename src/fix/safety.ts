@@ -166,6 +166,15 @@ export function interfaceNameProblem(name: string): string | undefined {
   if (name === '' || Buffer.byteLength(name) > 15) return 'not a valid interface name (1–15 bytes)';
   if (/[\s/:]/.test(name) || name === '.' || name === '..') return 'not a valid interface name';
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains control characters';
+  if (name.includes('\ufffd')) return 'the name is not valid UTF-8 and the scan did not record its bytes';
+  return undefined;
+}
+
+/** An interface name given as bytes (not valid UTF-8): the kernel's rules, on the bytes. */
+export function interfaceBytesProblem(hex: string): string | undefined {
+  const b = Buffer.from(hex, 'hex');
+  if (b.length === 0 || b.length > 15) return 'not a valid interface name (1\u201315 bytes)';
+  if (b.some((x) => x === 0x2f || x === 0x3a || x <= 0x20 || x === 0x7f)) return 'not a valid interface name, or it contains control characters';
   return undefined;
 }
 

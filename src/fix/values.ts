@@ -15,7 +15,12 @@ export interface FixValuesByKind {
   };
   mount: { target: string; fstype: string; source: string };
   cgroup: { target: string; name: string; hierarchy: string };
-  interface: { target: string; linkKind: string };
+  interface: {
+    target: string;
+    linkKind: string;
+    /** The name's real bytes (hex) when it is not valid UTF-8; `target` then has `\xHH` escapes. */
+    targetHex?: string;
+  };
   iptables: {
     target: string;
     /** The backend's command: iptables-nft, ip6tables-legacy, ... */
@@ -140,7 +145,7 @@ const READERS: { [K in CheckKind]: Read<K> } = {
   path: (r) => ({ target: r.target(), linkTarget: r.optionalWord('linkTarget'), targetHex: r.bytesOf('targetHex', r.target()) }),
   mount: (r) => ({ target: r.target(), fstype: r.word('fstype'), source: r.word('source') }),
   cgroup: (r) => ({ target: r.target(), name: r.word('name'), hierarchy: r.word('hierarchy') }),
-  interface: (r) => ({ target: r.target(), linkKind: r.word('linkKind') }),
+  interface: (r) => ({ target: r.target(), linkKind: r.word('linkKind'), targetHex: r.bytesOf('targetHex', r.target()) }),
   iptables: (r) => ({ target: r.target(), iptables: r.word('iptables'), table: r.word('table'), chain: r.word('chain'), jumps: r.wordLists('jumps'), rule: r.optionalWords('rule') }),
   nftables: (r) => ({ target: r.target(), family: r.word('family'), table: r.word('table') }),
   ipvs: (r) => ({ target: r.target(), protocolFlag: r.word('protocolFlag'), address: r.word('address') }),
