@@ -64,3 +64,45 @@ export function joinName(parent: ByteName, name: ByteName): ByteName {
   const nb = name.bytes ?? Buffer.from(name.text, 'utf8');
   return { text, bytes: Buffer.concat([pb, Buffer.from(sep), nb]) };
 }
+
+/**
+ * Text of tool output that may hold names as raw bytes (iptables-save): valid UTF-8 as it is (fast path), and
+ * each byte of an invalid sequence as one character of U+F780..U+F7FF, so the parser keeps the text's own
+ * backslashes and quotes, and a name with such characters can be told apart from its U+FFFD look-alike.
+ */
+export function decodeToolOutput(buf: Buffer): string {
+  if (isValidUtf8(buf)) return buf.toString('utf8');
+  let out = '';
+  let i = 0;
+  let start = 0;
+  while (i < buf.length) {
+    const b = buf[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const n = seqLength(b);
+    const seq = buf.subarray(i, i + n);
+    if (seq.length === n && b >= 0xc2 && isValidUtf8(seq)) {
+      i += n;
+      continue;
+    }
+    out += buf.subarray(start, i).toString('utf8') + String.fromCharCode(0xf700 + b);
+    i += 1;
+    start = i;
+  }
+  return out + buf.subarray(start).toString('utf8');
+}
+
+const BYTE_MARK = /[\uf780-\uf7ff]/;
+
+/** Does text from decodeToolOutput hold raw bytes (a name that is not valid UTF-8)? */
+export function hasRawBytes(text: string): boolean {
+  return BYTE_MARK.test(text);
+}
+
+/** decodeToolOutput's byte marks as `\xHH` for showing a name (and `\` as `\\` in such a name). */
+export function showRawBytes(text: string): string {
+  if (!hasRawBytes(text)) return text;
+  return text.replace(/[\\\uf780-\uf7ff]/g, (c) => (c === '\\' ? '\\\\' : `\\x${(c.charCodeAt(0) - 0xf700).toString(16).padStart(2, '0')}`));
+}

@@ -4,6 +4,7 @@ import type { IptablesChain, IptablesRule, IptablesTableDump } from '../parsers/
 import { ALL_BACKENDS, ALL_FAMILIES, iptablesProbe, type IptablesSource } from '../probes/iptables.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher, nameMatcher } from './check.js';
+import { hasRawBytes, showRawBytes } from '../byte-names.js';
 
 /**
  * Chains that belong to other software and are never reported, whatever a rule says: Docker, Tailscale (ts-*),
@@ -55,6 +56,18 @@ function isForeign(name: string): boolean {
   return f;
 }
 
+/**
+ * A finding naming a chain (or holding a rule) that is not valid UTF-8: every name shown with `\xHH` for its raw
+ * bytes, and `rawBytes: yes`, which the fix plan refuses (it would otherwise name another chain).
+ */
+function shownAsBytes(f: RawFinding): RawFinding {
+  const all = [f.target, f.evidence, ...Object.values(f.vars).flat(2)];
+  if (!all.some((x) => hasRawBytes(x))) return f;
+  const vars: RawFinding['vars'] = { rawBytes: 'yes' };
+  for (const [k, v] of Object.entries(f.vars)) vars[k] = typeof v === 'string' ? showRawBytes(v) : v.map((x) => (typeof x === 'string' ? showRawBytes(x) : x.map(showRawBytes))) as string[] | string[][];
+  return { target: showRawBytes(f.target), evidence: `${showRawBytes(f.evidence)}; a name is not valid UTF-8 (\\xHH marks its raw bytes)`, vars };
+}
+
 function ruleText(r: IptablesRule): string {
   return r.words.join(' ');
 }
@@ -94,11 +107,13 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[]> = {
               if (comment && !(r.comment !== undefined && comment.test(r.comment))) continue;
               if (target && !(r.target !== undefined && target(r.target))) continue;
               if (spec && !spec.test(ruleText(r))) continue;
-              findings.push({
-                target: `${prefix}/${r.chain}: ${ruleText(r)}`,
-                evidence: r.comment ? `rule commented "${r.comment}"` : `rule in ${r.chain}`,
-                vars: { ...base, target: `${prefix}/${r.chain}`, table: t.table, chain: r.chain, rule: [r.chain, ...r.words] },
-              });
+              findings.push(
+                shownAsBytes({
+                  target: `${prefix}/${r.chain}: ${ruleText(r)}`,
+                  evidence: r.comment ? `rule commented "${r.comment}"` : `rule in ${r.chain}`,
+                  vars: { ...base, target: `${prefix}/${r.chain}`, table: t.table, chain: r.chain, rule: [r.chain, ...r.words] },
+                }),
+              );
             }
           }
           continue;
@@ -107,11 +122,13 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[]> = {
           if (chainMatches && !chainMatches(c.name)) continue;
           const own = index.byChain.get(c.name)?.length ?? 0;
           const jumps = (index.jumpsTo.get(c.name) ?? []).map((r) => [r.chain, ...r.words]);
-          findings.push({
-            target: `${prefix}/${c.name}`,
-            evidence: `chain with ${own} rule${own === 1 ? '' : 's'}, ${jumps.length} jump${jumps.length === 1 ? '' : 's'} into it`,
-            vars: { ...base, target: `${prefix}/${c.name}`, table: t.table, chain: c.name, jumps },
-          });
+          findings.push(
+            shownAsBytes({
+              target: `${prefix}/${c.name}`,
+              evidence: `chain with ${own} rule${own === 1 ? '' : 's'}, ${jumps.length} jump${jumps.length === 1 ? '' : 's'} into it`,
+              vars: { ...base, target: `${prefix}/${c.name}`, table: t.table, chain: c.name, jumps },
+            }),
+          );
         }
       }
     }

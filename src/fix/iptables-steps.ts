@@ -42,7 +42,10 @@ export function planIptables(entries: ReadonlyArray<Entry<'iptables'>>): { steps
     const v = e.values;
     const cmd = v.iptables;
     const table = v.table;
-    const problem = iptablesCommandProblem(cmd) ?? iptablesTableProblem(table);
+    const problem =
+      iptablesCommandProblem(cmd) ??
+      iptablesTableProblem(table) ??
+      (v.rawBytes === undefined ? undefined : 'a chain or rule in it has a name that is not valid UTF-8 (shown with \\xHH): it is not addressed by this plan; remove it by hand');
     if (problem) {
       refused.push(refusal(e, problem));
       continue;

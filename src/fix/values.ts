@@ -31,6 +31,8 @@ export interface FixValuesByKind {
     jumps: string[][];
     /** Rule findings: the rule's words after -A (`CHAIN args...`). */
     rule?: string[];
+    /** `yes` when a name in the finding is not valid UTF-8 (shown with `\xHH`): never addressed by the plan. */
+    rawBytes?: string;
   };
   nftables: { target: string; family: string; table: string };
   ipvs: { target: string; protocolFlag: string; address: string };
@@ -146,7 +148,7 @@ const READERS: { [K in CheckKind]: Read<K> } = {
   mount: (r) => ({ target: r.target(), fstype: r.word('fstype'), source: r.word('source') }),
   cgroup: (r) => ({ target: r.target(), name: r.word('name'), hierarchy: r.word('hierarchy') }),
   interface: (r) => ({ target: r.target(), linkKind: r.word('linkKind'), targetHex: r.bytesOf('targetHex', r.target()) }),
-  iptables: (r) => ({ target: r.target(), iptables: r.word('iptables'), table: r.word('table'), chain: r.word('chain'), jumps: r.wordLists('jumps'), rule: r.optionalWords('rule') }),
+  iptables: (r) => ({ target: r.target(), iptables: r.word('iptables'), table: r.word('table'), chain: r.word('chain'), jumps: r.wordLists('jumps'), rule: r.optionalWords('rule'), rawBytes: r.optionalWord('rawBytes') }),
   nftables: (r) => ({ target: r.target(), family: r.word('family'), table: r.word('table') }),
   ipvs: (r) => ({ target: r.target(), protocolFlag: r.word('protocolFlag'), address: r.word('address') }),
   ipset: (r) => ({ target: r.target() }),

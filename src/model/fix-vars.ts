@@ -10,7 +10,8 @@ export const FIX_VARS: Readonly<Record<CheckKind, readonly string[]>> = {
   interface: ['target', 'linkKind'],
   // Chain findings: iptables (the backend's command, e.g. ip6tables-legacy), table, chain, jumps[] (each rule that
   // jumps into the chain, as `CHAIN args...`). Rule findings: rule (the rule's words after -A, for -D).
-  iptables: ['target', 'iptables', 'family', 'backend', 'table', 'chain', 'jumps', 'rule'],
+  // rawBytes: `yes` when a name is not valid UTF-8 (shown with \xHH escapes; the fix plan refuses such a finding).
+  iptables: ['target', 'iptables', 'family', 'backend', 'table', 'chain', 'jumps', 'rule', 'rawBytes'],
   nftables: ['target', 'family', 'table'],
   ipvs: ['target', 'protocolFlag', 'address'],
   ipset: ['target'],

@@ -10,6 +10,7 @@ import { parseIptablesSave, type IptablesSaveDump } from '../parsers/iptables-sa
 import type { ProbeContext } from './context.js';
 import { runTool } from './exec.js';
 import type { PartialSource, Probe } from './probe.js';
+import { decodeToolOutput } from '../byte-names.js';
 
 export interface IptablesSource extends PartialSource<IptablesSaveDump> {
   readonly family: IpFamily;
@@ -44,7 +45,8 @@ async function readSource(ctx: ProbeContext, family: IpFamily, backend: Iptables
   if (backend === 'legacy' && !legacyTablesPresent(ctx, family)) {
     return { label, family, backend, command, ok: true, data: { tables: [], warnings: [] } };
   }
-  const res = await runTool(`${command}-save`, [], ctx.timeoutMs);
+  // Chain names are printed as raw bytes: a name that is not UTF-8 keeps them (marked), never a U+FFFD spelling.
+  const res = await runTool(`${command}-save`, [], ctx.timeoutMs, { decode: decodeToolOutput });
   if (!res.ok) return { label, family, backend, command, ok: false, reason: res.reason };
   return { label, family, backend, command, ok: true, data: parseIptablesSave(res.stdout) };
 }

@@ -36,6 +36,9 @@ describe('iptables chains named with quotes', () => {
       `iptables-nft -N "KUBE-'Y"; iptables-nft -A INPUT -m comment --comment 'say "hi"' -j "KUBE-'Y"`,
       `iptables-nft -N 'KUBE-\\Z'; iptables-nft -A FORWARD -j 'KUBE-\\Z'`,
       `iptables-nft -N 'MY"CHAIN'; iptables-nft -A INPUT -j 'MY"CHAIN'`,
+      // A chain whose name is not UTF-8, and one named with its U+FFFD spelling (both matched by ^KUBE-).
+      `iptables-nft -N "$(printf 'KUBE-\\377')"; iptables-nft -A FORWARD -j "$(printf 'KUBE-\\377')"`,
+      `iptables-nft -N "$(printf 'KUBE-\\357\\277\\275')"`,
       `node "$1" scan --no-builtin --rules "$2" --format json --output "$3/scan.json" || true`,
       `node "$1" fix --no-builtin --rules "$2" --from "$3/scan.json" -o "$3/fix.sh"`,
       'dash "$3/fix.sh" >"$3/run.out" 2>&1',
@@ -49,9 +52,15 @@ describe('iptables chains named with quotes', () => {
       'ipv4/nft/filter/KUBE-\'Y': 'chain with 0 rules, 1 jump into it',
       'ipv4/nft/filter/KUBE-Q"X': 'chain with 0 rules, 1 jump into it',
       'ipv4/nft/filter/KUBE-\\Z': 'chain with 0 rules, 1 jump into it',
+      'ipv4/nft/filter/KUBE-\\xff': 'chain with 0 rules, 1 jump into it; a name is not valid UTF-8 (\\xHH marks its raw bytes)',
+      'ipv4/nft/filter/KUBE-\ufffd': 'chain with 0 rules, 0 jumps into it',
     });
-    const after = readFileSync(path.join(tmp, 'after.txt'), 'utf8');
-    expect(after, readFileSync(path.join(tmp, 'run.out'), 'utf8')).not.toMatch(/KUBE-/);
+    // The non-UTF-8 chain is refused (shown escaped), never confused with its U+FFFD look-alike.
+    expect(readFileSync(path.join(tmp, 'fix.sh'), 'utf8')).toMatch(/^# REFUSED \[q-kube-chains\] ipv4\/nft\/filter\/KUBE-\\\\xff: .*not valid UTF-8/m);
+    const after = readFileSync(path.join(tmp, 'after.txt'), 'latin1');
+    expect(after).toMatch(/^:KUBE-\xff - /m);
+    expect(after).toMatch(/^-A FORWARD -j KUBE-\xff$/m);
+    expect(after.replace(/KUBE-\xff/g, ''), readFileSync(path.join(tmp, 'run.out'), 'utf8')).not.toMatch(/KUBE-/);
     expect(after).toMatch(/^:MY"CHAIN - /m);
     expect(after).toMatch(/^-A INPUT -j MY"CHAIN$/m);
     expect(readFileSync(path.join(tmp, 'run.out'), 'utf8')).not.toMatch(/exit status \d+ \(tolerated/);
