@@ -110,38 +110,8 @@ function header(plan: FixPlan, meta: ScriptMeta, nSteps: number, nPhases: number
 }
 
 function hostChecks(plan: FixPlan): string {
-  const host = shellWord(plan.host.hostname);
-  const lines = [
-    `kr_plan_host=${host}`,
-    'kr_here=$(uname -n 2>/dev/null) || kr_here=unknown',
-    'if [ "$kr_here" != "$kr_plan_host" ]; then',
-    `  kr_msg=${shellWord(`this plan was made for host ${displayText(plan.host.hostname)}, but this is `)}$(printf '%s' "$kr_here" | tr -cd '[:graph:]')`,
-    '  if [ "$DRY_RUN" = 1 ] || [ "${KUBE_RESIDUE_OTHER_HOST:-0}" = 1 ]; then',
-    '    kr_say "WARNING: $kr_msg"',
-    '  else',
-    '    printf \'%s\\n\' "kube-residue fix: $kr_msg; not running (set KUBE_RESIDUE_OTHER_HOST=1 if that is really intended)" >&2',
-    '    exit 2',
-    '  fi',
-    'fi',
-  ];
-  if (plan.host.machineId) {
-    lines.push(
-      `kr_plan_id=${shellWord(plan.host.machineId)}`,
-      'kr_id=',
-      '{ IFS= read -r kr_id </etc/machine-id; } 2>/dev/null || kr_id=',
-      'if [ -n "$kr_id" ] && [ "$kr_id" != "$kr_plan_id" ] && [ "$DRY_RUN" != 1 ] && [ "${KUBE_RESIDUE_OTHER_HOST:-0}" != 1 ]; then',
-      '  printf \'%s\\n\' "kube-residue fix: /etc/machine-id differs from the scanned host\'s; not running (set KUBE_RESIDUE_OTHER_HOST=1 if that is really intended)" >&2',
-      '  exit 2',
-      'fi',
-    );
-  }
-  lines.push(
-    'if [ "$DRY_RUN" != 1 ] && [ "$(id -u)" != 0 ]; then',
-    '  printf \'%s\\n\' \'kube-residue fix: run this as root (or preview it with --dry-run)\' >&2',
-    '  exit 2',
-    'fi',
-  );
-  return lines.join('\n');
+  const args = [plan.host.hostname, displayText(plan.host.hostname), ...(plan.host.machineId ? [plan.host.machineId] : [])];
+  return `kr_check_host ${args.map(shellWord).join(' ')}`;
 }
 
 function stepLines(step: FixStep): string[] {
@@ -193,14 +163,7 @@ export function renderScript(plan: FixPlan, meta: ScriptMeta): string {
   const checks = plan.rebootOnly.filter((r) => r.check);
   const advice = plan.rebootOnly.filter((r) => !r.check);
   for (const r of plan.rebootOnly) out.push(comment(`[${r.ruleIds.join(', ')}] ${r.target}: ${r.why}`));
-  out.push(
-    'kr_say "----"',
-    'if [ "$DRY_RUN" = 1 ]; then',
-    "  kr_say 'dry run: nothing was changed'",
-    'else',
-    '  kr_say "done: $kr_count commands run, $kr_tolerated failed harmlessly (tolerated), $kr_refused refused at run time"',
-    'fi',
-  );
+  out.push('kr_done');
   if (plan.refused.length > 0) out.push(`kr_say ${shellWord(`${plan.refused.length} finding(s) refused by the plan itself: see the REFUSED comments in this script`)}`);
   if (checks.length > 0) {
     out.push("kr_say 'What only a reboot (or unloading a module) clears, if still there:'");
@@ -212,12 +175,6 @@ export function renderScript(plan: FixPlan, meta: ScriptMeta): string {
   }
   for (const r of advice) out.push(`kr_say ${shellWord(`note: ${displayText(r.target)}: ${r.why}`)}`);
   if (plan.manual.length > 0) out.push(`kr_say ${shellWord(`${plan.manual.length} fix(es) are left for you to run by hand: see the end of this script`)}`);
-  out.push(
-    "kr_say 'Scan again to confirm: kube-residue scan'",
-    'if [ "$kr_refused" -gt 0 ]; then',
-    '  exit 1',
-    'fi',
-    '',
-  );
+  out.push("kr_say 'Scan again to confirm: kube-residue scan'", 'kr_exit', '');
   return out.join('\n');
 }

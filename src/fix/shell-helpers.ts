@@ -2,6 +2,7 @@
 // and bundled as text. The `# shellcheck shell=sh` line is for linting the file alone; the script has its own
 // header.
 import argsText from './shell/args.sh';
+import checksText from './shell/checks.sh';
 import editText from './shell/edit.sh';
 import helpersText from './shell/helpers.sh';
 
@@ -12,4 +13,4 @@ function body(text: string): string {
 /** Argument parsing: --dry-run, -n, --help, DRY_RUN. */
 export const ARGS = body(argsText);
 /** The functions every step calls: run, run_may_fail and the kr_* re-checks. */
-export const HELPERS = `${body(helpersText)}\n\n${body(editText)}`;
+export const HELPERS = [helpersText, editText, checksText].map(body).join('\n\n');

@@ -355,3 +355,21 @@ kr_left() {
   kr_left_n=$((kr_left_n + 1))
   kr_say "  still there: $3"
 }
+
+# kr_done: the closing summary line of a run.
+kr_done() {
+  kr_say "----"
+  if [ "$DRY_RUN" = 1 ]; then
+    kr_say 'dry run: nothing was changed'
+  else
+    kr_say "done: $kr_count commands run, $kr_tolerated failed harmlessly (tolerated), $kr_refused refused at run time"
+  fi
+}
+
+# kr_exit: the script's last command: exit 1 when anything was refused at run time (the node is not as the
+# plan expected); otherwise the script ends with status 0.
+kr_exit() {
+  if [ "$kr_refused" -gt 0 ]; then
+    exit 1
+  fi
+}
