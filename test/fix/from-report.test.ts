@@ -85,6 +85,14 @@ describe('fix --from derives every command from the rules', () => {
     expect(refused(shape).stderr).toMatch(/value "target" is not a single word/);
   });
 
+  it('accepts a report of the built-in rules made by a real scan (every finding fits its rule)', () => {
+    const saved = path.join(tmp, 'builtin.json');
+    const scan = runCli(['scan', '--root', fixture('hostroot'), '--format', 'json', '--output', saved, '--timeout', '20']);
+    expect(scan.status, scan.stderr).toBe(1);
+    const fix = runCli(['fix', '--from', saved]);
+    expect(fix.status, fix.stderr).toBe(0);
+  });
+
   it('plans from a report made by a real scan with the same rules', () => {
     const saved = path.join(tmp, 'hostroot.json');
     const rules = ['--no-builtin', '--rules', fixture('rules', 'hostroot-rules.yaml')];
