@@ -4,7 +4,7 @@
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { loadRuleFiles, expandRuleArgs } from '../src/rules/load.js';
-import { builtinRulesDir } from '../src/paths.js';
+import { builtinRulesDir } from '../src/package-location.js';
 import { globsMatcher, isPlainName } from '../src/glob.js';
 
 const rules = loadRuleFiles(expandRuleArgs([builtinRulesDir]), { builtin: true }).rules;

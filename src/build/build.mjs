@@ -23,10 +23,11 @@ const common = {
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
-  // Shell helpers of the fix script (src/fix/shell/*.sh) are imported as text.
-  loader: { '.sh': 'text' },
   // The sources are ESM and find files relative to import.meta.url; in a CJS bundle that is __filename.
   define: { 'import.meta.url': '__kr_import_meta_url' },
+  // Stylesheets (and shell helpers) live in files of their own and are bundled as strings; vitest.config.ts
+  // does the same for the tests.
+  loader: { '.css': 'text', '.sh': 'text' },
   banner: { js: "const __kr_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
 };
 

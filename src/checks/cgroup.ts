@@ -2,8 +2,15 @@ import { cgroupProbe, type CgroupDir } from '../probes/cgroups.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { nameMatcher } from './check.js';
 
-export const cgroupCheck: CheckDefinition<'cgroup', CgroupDir[]> = {
+export type CgroupFixVars = { target: string; name: string; hierarchy: string };
+
+export const cgroupCheck: CheckDefinition<'cgroup', CgroupDir[], CgroupFixVars> = {
   kind: 'cgroup',
+  doc: { fields: '`names`, `maxDepth` (cgroup v2 and every v1 hierarchy)', findingPer: 'top-most matching cgroup' },
+  params: { names: 'required', maxDepth: 'optional' },
+  regexFields: [],
+  fixVars: { target: 'the cgroup directory', name: "the cgroup's own name", hierarchy: '`v2` or the v1 hierarchy' },
+  sarifPrecision: 'very-high',
   probe: cgroupProbe,
   match(check, dirs) {
     const matches = nameMatcher(check.names, undefined);
@@ -11,7 +18,7 @@ export const cgroupCheck: CheckDefinition<'cgroup', CgroupDir[]> = {
     const hits = dirs.filter((d) => d.depth <= maxDepth && matches(d.name));
     // One finding per tree: a matching cgroup under another matching cgroup is part of the same leftover.
     const tops = hits.filter((d) => !hits.some((o) => o !== d && d.hostPath.startsWith(`${o.hostPath}/`)));
-    const findings: RawFinding[] = tops.map((d) => ({
+    const findings: RawFinding<CgroupFixVars>[] = tops.map((d) => ({
       target: d.hostPath,
       evidence: `${d.hierarchy === 'v2' ? 'cgroup v2' : `cgroup hierarchy ${d.hierarchy}`}, ${d.children} child cgroup${d.children === 1 ? '' : 's'}`,
       vars: { target: d.hostPath, name: d.name, hierarchy: d.hierarchy },

@@ -36,11 +36,24 @@ function matchedLines(text: string, regex: RegExp): number[] {
   return [...lines].sort((a, b) => a - b);
 }
 
-export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts> = {
+/** `sedDelete`: a sed program deleting the matched marker block or lines, e.g. `/# kubekey hosts BEGIN/,/# kubekey hosts END/d`. */
+/** lines: the exact blocks of lines seen (each block's lines joined by newlines): what the fix plan removes. */
+export type FileContentFixVars = { target: string; sedDelete: string; lines: string[] };
+
+export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts, FileContentFixVars> = {
   kind: 'file-content',
+  doc: { fields: '`paths`, and `regex` or `marker: {begin, end}`', findingPer: 'file' },
+  params: { paths: 'required', regex: 'optional', marker: 'optional' },
+  regexFields: ['regex'],
+  fixVars: {
+    target: 'the file',
+    sedDelete: 'a sed program deleting the matched block or lines (shown; the fix plan removes `lines` by content instead)',
+    lines: 'the exact text seen: each marker block (complete ones only) or matched line',
+  },
+  sarifPrecision: 'high',
   probe: fileContentProbe,
   match(check, facts) {
-    const findings: RawFinding[] = [];
+    const findings: RawFinding<FileContentFixVars>[] = [];
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const pattern of check.paths) {

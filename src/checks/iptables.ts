@@ -60,20 +60,64 @@ function isForeign(name: string): boolean {
  * A finding naming a chain (or holding a rule) that is not valid UTF-8: every name shown with `\xHH` for its raw
  * bytes, and `rawBytes: yes`, which the fix plan refuses (it would otherwise name another chain).
  */
-function shownAsBytes(f: RawFinding): RawFinding {
-  const all = [f.target, f.evidence, ...Object.values(f.vars).flat(2)];
-  if (!all.some((x) => hasRawBytes(x))) return f;
-  const vars: RawFinding['vars'] = { rawBytes: 'yes' };
-  for (const [k, v] of Object.entries(f.vars)) vars[k] = typeof v === 'string' ? showRawBytes(v) : v.map((x) => (typeof x === 'string' ? showRawBytes(x) : x.map(showRawBytes))) as string[] | string[][];
-  return { target: showRawBytes(f.target), evidence: `${showRawBytes(f.evidence)}; a name is not valid UTF-8 (\\xHH marks its raw bytes)`, vars };
+function shownAsBytes(f: RawFinding<IptablesFixVars>): RawFinding<IptablesFixVars> {
+  const v = f.vars;
+  const words = [v.chain, ...(v.rule ?? []), ...(v.jumps ?? []).flat()];
+  if (!hasRawBytes(f.target) && !words.some(hasRawBytes)) return f;
+  return {
+    target: showRawBytes(f.target),
+    evidence: `${showRawBytes(f.evidence)}; a name is not valid UTF-8 (\\xHH marks its raw bytes)`,
+    vars: {
+      ...v,
+      target: showRawBytes(v.target),
+      chain: showRawBytes(v.chain),
+      ...(v.rule ? { rule: v.rule.map(showRawBytes) } : {}),
+      ...(v.jumps ? { jumps: v.jumps.map((j) => j.map(showRawBytes)) } : {}),
+      rawBytes: 'yes',
+    },
+  };
 }
 
 function ruleText(r: IptablesRule): string {
   return r.words.join(' ');
 }
 
-export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[]> = {
+/**
+ * Chain findings carry `jumps` (each rule that jumps into the chain, as `CHAIN args...`, for `{{jumps[]}}`);
+ * rule findings carry `rule` (the rule's words after -A, for -D).
+ */
+export type IptablesFixVars = { target: string; iptables: string; family: string; backend: string; table: string; chain: string; jumps?: string[][]; rule?: string[]; rawBytes?: string };
+
+export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], IptablesFixVars> = {
   kind: 'iptables',
+  doc: {
+    fields: '`chains`, `chainRegex`, `tables`, `families`, `backends` (nft and legacy, reported separately); rule level: `ruleComment`, `ruleTarget`, `ruleMatch`',
+    findingPer: 'chain `<family>/<backend>/<table>/<chain>` or rule',
+  },
+  params: {
+    chains: 'optional',
+    chainRegex: 'optional',
+    tables: 'optional',
+    families: 'optional',
+    backends: 'optional',
+    ruleComment: 'optional',
+    ruleTarget: 'optional',
+    ruleMatch: 'optional',
+  },
+  regexFields: ['chainRegex', 'ruleComment', 'ruleMatch'],
+  fixVars: {
+    target: '`<family>/<backend>/<table>/<chain>`',
+    iptables: "the backend's command (e.g. `ip6tables-legacy`)",
+    family: '`ipv4` or `ipv6`',
+    backend: '`nft` or `legacy`',
+    table: 'the table',
+    chain: 'the chain',
+    jumps: 'chain findings: every rule jumping into the chain, as `CHAIN args...` (use `{{jumps[]}}`)',
+    rule: "rule findings: the rule's words after `-A`",
+    rawBytes: '`yes` when a name is not valid UTF-8 (shown with `\\xHH`); the fix plan refuses such a finding',
+  },
+  sarifPrecision: 'high',
+  startOrder: 0,
   probe: iptablesProbe,
   match(check, sources) {
     const families = check.families ?? ALL_FAMILIES;
@@ -84,7 +128,7 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[]> = {
     const comment = check.ruleComment ? new RegExp(check.ruleComment) : undefined;
     const target = globMatcher(check.ruleTarget);
     const spec = check.ruleMatch ? new RegExp(check.ruleMatch) : undefined;
-    const findings: RawFinding[] = [];
+    const findings: RawFinding<IptablesFixVars>[] = [];
     const failed: string[] = [];
     for (const src of sources) {
       if (!families.includes(src.family) || !backends.includes(src.backend)) continue;

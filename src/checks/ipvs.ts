@@ -5,8 +5,15 @@ import { globMatcher } from './check.js';
 
 const PROTOCOL_FLAG: Record<IpvsService['protocol'], string> = { TCP: '-t', UDP: '-u', SCTP: '--sctp-service', FWM: '-f' };
 
-export const ipvsCheck: CheckDefinition<'ipvs', IpvsService[]> = {
+export type IpvsFixVars = { target: string; protocolFlag: string; address: string };
+
+export const ipvsCheck: CheckDefinition<'ipvs', IpvsService[], IpvsFixVars> = {
   kind: 'ipvs',
+  doc: { fields: '`services` (`TCP 10.96.0.1:443`)', findingPer: 'virtual service' },
+  params: { services: 'optional' },
+  regexFields: [],
+  fixVars: { target: '`PROTO address:port`', protocolFlag: "ipvsadm's protocol flag (`-t`, `-u`, `--sctp-service`, `-f`)", address: 'the service address' },
+  sarifPrecision: 'high',
   probe: ipvsProbe,
   match(check, services) {
     const wanted = globMatcher(check.services);

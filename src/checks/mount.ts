@@ -3,14 +3,21 @@ import { mountProbe } from '../probes/mounts.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
 
-export const mountCheck: CheckDefinition<'mount', MountEntry[]> = {
+export type MountFixVars = { target: string; fstype: string; source: string };
+
+export const mountCheck: CheckDefinition<'mount', MountEntry[], MountFixVars> = {
   kind: 'mount',
+  doc: { fields: '`mountPoints`, `fstypes`, `sources` (from `/proc/self/mountinfo`)', findingPer: 'mount point' },
+  params: { mountPoints: 'optional', fstypes: 'optional', sources: 'optional' },
+  regexFields: [],
+  fixVars: { target: 'the mount point', fstype: 'the filesystem type', source: 'the mount source' },
+  sarifPrecision: 'very-high',
   probe: mountProbe,
   match(check, mounts) {
     const point = globMatcher(check.mountPoints);
     const fstype = globMatcher(check.fstypes);
     const source = globMatcher(check.sources);
-    const findings = new Map<string, RawFinding>();
+    const findings = new Map<string, RawFinding<MountFixVars>>();
     for (const m of mounts) {
       if (point && !point(m.mountPoint)) continue;
       if (fstype && !fstype(m.fstype)) continue;

@@ -2,8 +2,15 @@ import { netnsProbe, type NamedNetns } from '../probes/netns.js';
 import type { CheckDefinition } from './check.js';
 import { nameMatcher } from './check.js';
 
-export const netnsCheck: CheckDefinition<'netns', NamedNetns[]> = {
+export type NetnsFixVars = { target: string };
+
+export const netnsCheck: CheckDefinition<'netns', NamedNetns[], NetnsFixVars> = {
   kind: 'netns',
+  doc: { fields: '`names` (in `/run/netns`; live or stale)', findingPer: 'namespace' },
+  params: { names: 'required' },
+  regexFields: [],
+  fixVars: { target: 'the namespace name' },
+  sarifPrecision: 'high',
   probe: netnsProbe,
   match(check, namespaces) {
     const matches = nameMatcher(check.names, undefined);

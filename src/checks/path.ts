@@ -10,13 +10,28 @@ function describe(e: PathEntry): string {
   return 'special file';
 }
 
-export const pathCheck: CheckDefinition<'path', PathFacts> = {
+/** `linkTarget`: where a symlink points, when the probe could read it (the planner uses it to stay in bounds). */
+export type PathFixVars = { target: string; linkTarget?: string; targetHex?: string };
+
+export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
   kind: 'path',
+  doc: {
+    fields: '`paths` (literal or glob; `/var/run` = `/run`), `type` file/dir/symlink/any, `condition` exists/non-empty, `maxDepth`, `exclude`',
+    findingPer: 'path',
+  },
+  params: { paths: 'required', type: 'optional', condition: 'optional', maxDepth: 'optional', exclude: 'optional' },
+  regexFields: [],
+  fixVars: {
+    target: 'the host path (a name that is not valid UTF-8 with `\\xHH` for each raw byte)',
+    linkTarget: 'where a symbolic link points (symlinks only)',
+    targetHex: 'the path\u2019s real bytes in hex (only when a name on it is not valid UTF-8)',
+  },
+  sarifPrecision: 'very-high',
   probe: pathProbe,
   match(check, facts, ctx) {
     const wantType = check.type ?? 'any';
     const excluded = check.exclude ? globsMatcher(check.exclude.map((p) => canonicalRunPath(ctx, p))) : () => false;
-    const findings = new Map<string, RawFinding>();
+    const findings = new Map<string, RawFinding<PathFixVars>>();
     const problems: string[] = [];
     for (const pattern of check.paths) {
       const seen = facts.get(pattern);
@@ -25,7 +40,7 @@ export const pathCheck: CheckDefinition<'path', PathFacts> = {
         if (wantType !== 'any' && e.type !== wantType) continue;
         if (check.condition === 'non-empty' && !e.nonEmpty) continue;
         if (excluded(e.hostPath)) continue;
-        const vars: RawFinding['vars'] = e.linkTarget === undefined ? { target: e.hostPath } : { target: e.hostPath, linkTarget: e.linkTarget };
+        const vars: PathFixVars = e.linkTarget === undefined ? { target: e.hostPath } : { target: e.hostPath, linkTarget: e.linkTarget };
         // A name that is not valid UTF-8: the target shows it with \xHH escapes, targetHex keeps the real bytes.
         if (e.hostPathHex !== undefined) vars.targetHex = e.hostPathHex;
         const evidence = e.hostPathHex === undefined ? describe(e) : `${describe(e)}; the name is not valid UTF-8 (\\xHH marks its raw bytes)`;

@@ -2,8 +2,15 @@ import { portProbe, type Listener } from '../probes/ports.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
 
-export const portCheck: CheckDefinition<'port', Listener[]> = {
+export type PortFixVars = { target: string; port: string; protocol: string; pids: string[] };
+
+export const portCheck: CheckDefinition<'port', Listener[], PortFixVars> = {
   kind: 'port',
+  doc: { fields: '`ports`, `protocols`, `addresses` (TCP listeners and bound UDP, v4 and v6, with owners)', findingPer: '`<proto>/<port>`' },
+  params: { ports: 'required', protocols: 'optional', addresses: 'optional' },
+  regexFields: [],
+  fixVars: { target: '`<proto>/<port>`', port: 'the port', protocol: '`tcp` or `udp`', pids: 'the owning processes' },
+  sarifPrecision: 'medium',
   probe: portProbe,
   match(check, listeners) {
     const protocols = check.protocols ?? ['tcp', 'udp'];
@@ -15,7 +22,7 @@ export const portCheck: CheckDefinition<'port', Listener[]> = {
       const key = `${l.protocol}/${l.localPort}`;
       grouped.set(key, [...(grouped.get(key) ?? []), l]);
     }
-    const findings: RawFinding[] = [...grouped].map(([key, ls]) => {
+    const findings: RawFinding<PortFixVars>[] = [...grouped].map(([key, ls]) => {
       const owners = [...new Map(ls.flatMap((l) => l.owners).map((o) => [o.pid, o])).values()].sort((a, b) => a.pid - b.pid);
       const addrs = [...new Set(ls.map((l) => (l.family === 'ipv6' ? `[${l.localAddress}]` : l.localAddress)))].join(', ');
       const who = owners.length > 0 ? `held by ${owners.map((o) => `${o.comm}[${o.pid}]`).join(', ')}` : 'no owning process visible (kernel socket or another user)';

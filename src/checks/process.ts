@@ -2,8 +2,16 @@ import { processProbe, type ProcessInfo } from '../probes/processes.js';
 import type { CheckDefinition } from './check.js';
 import { globMatcher } from './check.js';
 
-export const processCheck: CheckDefinition<'process', ProcessInfo[]> = {
+/** pidNamespace: `host` when the process is in the PID namespace of the host's PID 1; the fix plan ends no other. */
+export type ProcessFixVars = { target: string; pid: string; comm: string; pidNamespace: string };
+
+export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixVars> = {
   kind: 'process',
+  doc: { fields: '`comm`, `exe`, `cmdline` (regex); all given must match', findingPer: 'process `<comm>[<pid>]`' },
+  params: { comm: 'optional', exe: 'optional', cmdline: 'optional' },
+  regexFields: ['cmdline'],
+  fixVars: { target: '`<comm>[<pid>]`', pid: 'the process id', comm: 'its command name', pidNamespace: "`host`, `other` or `unknown`: whether it is in the host PID 1's PID namespace" },
+  sarifPrecision: 'medium',
   probe: processProbe,
   match(check, procs) {
     const comm = globMatcher(check.comm);

@@ -12,12 +12,23 @@ function describeRefs(refs: readonly UnitFileRef[]): string {
     .join('; ');
 }
 
-export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts> = {
+export type SystemdUnitFixVars = { target: string; paths: string[] };
+
+export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts, SystemdUnitFixVars> = {
   kind: 'systemd-unit',
+  doc: {
+    fields: '`units`, `transientOnly` (unit files, drop-ins, `*.wants` links — dangling too — and transient units, plus state when systemd is PID 1)',
+    findingPer: 'unit',
+  },
+  params: { units: 'required', transientOnly: 'optional' },
+  regexFields: [],
+  fixVars: { target: 'the unit name', paths: 'its unit files, drop-in dirs and links' },
+  sarifPrecision: 'very-high',
+  startOrder: 5,
   probe: systemdProbe,
   match(check, facts) {
     const wanted = globsMatcher(check.units);
-    const findings: RawFinding[] = [];
+    const findings: RawFinding<SystemdUnitFixVars>[] = [];
     for (const [unit, refs] of facts.units) {
       if (!wanted(unit)) continue;
       const relevant = check.transientOnly ? refs.filter((r) => r.transient) : refs;

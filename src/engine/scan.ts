@@ -9,7 +9,7 @@ import { createProbeContext, type ProbeContext } from '../probes/context.js';
 import { ProbeUnavailable } from '../probes/probe.js';
 import { hostIdentity } from '../host/identity.js';
 import { renderFix } from './fix-template.js';
-import { severityRank } from './severity.js';
+import { atOrAbove } from '../model/severity.js';
 
 export interface ScanOptions {
   rules: readonly Rule[];
@@ -21,12 +21,14 @@ export interface ScanOptions {
   tool: ScanResult['tool'];
   /** For tests: a fixed clock. */
   now?: () => Date;
+  /** For tests: the kinds' definitions (fake probes); default the registry's. */
+  checks?: Readonly<Record<CheckKind, AnyCheckDefinition>>;
 }
 
-type ProbeOutcome = { ok: true; facts: unknown } | { ok: false; reason: string };
+/** The start rank of kinds without a startOrder: after every tool-spawning probe, in rule order. */
+const LAST = Number.MAX_SAFE_INTEGER;
 
-// Probes that spawn a tool start first, so their children run while the synchronous /proc and /sys readers work.
-const START_ORDER: readonly CheckKind[] = ['iptables', 'kube-resource', 'nftables', 'interface', 'ipset', 'systemd-unit'];
+type ProbeOutcome = { ok: true; facts: unknown } | { ok: false; reason: string };
 
 /** Milliseconds from a monotonic clock. (performance.now() would load perf_hooks, ~1.3 ms at start-up.) */
 function nowMs(): number {
@@ -150,7 +152,7 @@ export function summarize(results: readonly RuleResult[]): ScanResult['summary']
 }
 
 export function verdictOf(results: readonly RuleResult[], failOn: Severity): Verdict {
-  if (results.some((r) => r.status === 'found' && severityRank(r.severity) >= severityRank(failOn))) return 'residue';
+  if (results.some((r) => r.status === 'found' && atOrAbove(r.severity, failOn))) return 'residue';
   if (results.some((r) => r.status === 'unchecked')) return 'unchecked';
   return 'clean';
 }
@@ -159,10 +161,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const ctx = createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
-  const defs = checkDefinitions({ kubeconfig: opts.kubeconfig });
+  const defs = opts.checks ?? checkDefinitions({ kubeconfig: opts.kubeconfig });
   const byKind = new Map<CheckKind, Rule[]>();
   for (const r of opts.rules) byKind.set(r.check.kind, [...(byKind.get(r.check.kind) ?? []), r]);
-  const kinds = [...byKind.keys()].sort((a, b) => rank(a) - rank(b));
+  // Probes that spawn a tool start first (each kind's startOrder), so their children run while the synchronous
+  // /proc and /sys readers work.
+  const kinds = [...byKind.keys()].sort((a, b) => (defs[a].startOrder ?? LAST) - (defs[b].startOrder ?? LAST));
   const runs: ProbeRun[] = [];
   const outcomes = new Map<CheckKind, Promise<ProbeOutcome>>();
   const enqueue = turnQueue();
@@ -189,9 +193,4 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     probes: runs,
     ruleFiles: opts.ruleFiles,
   };
-}
-
-function rank(kind: CheckKind): number {
-  const i = START_ORDER.indexOf(kind);
-  return i === -1 ? START_ORDER.length : i;
 }

@@ -1,7 +1,11 @@
-// `nft -j list tables`:
+// nftables listings. The nftables probe reads the text of `nft list chains` (parseNftListChains: every table,
+// no rules read; docs/ecosystem.md §4 for why not `nft list tables` or `-j list ruleset`). parseNftTablesJson
+// reads `nft -j list tables`:
 //
 //   {"nftables": [{"metainfo": {"version": "1.0.6", ...}},
 //                 {"table": {"family": "ip", "name": "kube-proxy", "handle": 3}}, ...]}
+//
+// which the probe does not run; it is the reference the text parser is tested against (test/parsers/nft.test.ts).
 
 export interface NftTable {
   /** ip, ip6, inet, arp, bridge, netdev */

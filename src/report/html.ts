@@ -4,12 +4,15 @@
 // are shown as highlighted escapes so a crafted name cannot hide or reorder what is printed.
 import type { Severity } from '../model/rule.js';
 import type { RuleResult, ScanResult } from '../model/result.js';
+import { atOrAbove } from '../model/severity.js';
 import type { Reporter } from './reporter.js';
 import { html, multiLine, oneLine } from './escape.js';
+import stylesheet from './html.css';
 import {
   bySeverity,
   partialReason,
-  configurationProblems,
+  partlyCheckedRules,
+  rebootClearsShort,
   durationSeconds,
   durationText,
   foundRules,
@@ -17,7 +20,6 @@ import {
   plural,
   rebootClearsText,
   SEVERITY_COLORS,
-  SEVERITY_RANK,
   severityCounts,
   uncheckedRules,
   utcText,
@@ -99,99 +101,22 @@ function barChart(title: string, bars: Bar[], labelWidth: number, emptyText: str
   return parts.join('');
 }
 
-const CSS = `
-:root { --ink: #1d2733; --muted: #5b6776; --line: #dde3ea; --soft: #f4f6f9; --accent: #23407a; --ok: #1f7a4d; --warn: #9a6400; --bad: #b3261e; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; background: #eef1f5; color: var(--ink); font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
-a { color: var(--accent); }
-.page { max-width: 1120px; margin: 0 auto; padding: 24px 24px 40px; }
-.masthead { background: #16233b; color: #fff; border-radius: 10px; padding: 22px 26px 20px; }
-.masthead .brand { font-size: 12px; letter-spacing: .08em; text-transform: uppercase; color: #aab8cf; }
-.masthead h1 { margin: 4px 0 12px; font-size: 26px; font-weight: 650; word-break: break-all; }
-.verdict { display: inline-block; padding: 4px 12px; border-radius: 999px; font-weight: 650; font-size: 13px; }
-.verdict-residue { background: #fbe3e1; color: var(--bad); }
-.verdict-clean { background: #dff3e8; color: var(--ok); }
-.verdict-unchecked { background: #fdf0d5; color: var(--warn); }
-.meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 10px 24px; margin: 18px 0 0; }
-.meta div { min-width: 0; }
-.meta div.wide { grid-column: 1 / -1; }
-.meta dd .mono { font-size: 12px; }
-.meta dt { font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: #aab8cf; }
-.meta dd { margin: 1px 0 0; font-size: 13.5px; overflow-wrap: anywhere; }
-section.card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px; margin-top: 18px; }
-h2 { font-size: 18px; margin: 0 0 14px; }
-h2 .count { color: var(--muted); font-weight: 500; }
-.tiles { display: grid; grid-template-columns: repeat(5, 1fr); gap: 12px; }
-.tile { background: var(--soft); border-radius: 8px; padding: 12px 14px; border-top: 3px solid var(--line); }
-.tile .num { font-size: 28px; font-weight: 700; line-height: 1.1; }
-.tile .lbl { color: var(--muted); font-size: 12.5px; }
-.tile.bad { border-top-color: var(--bad); } .tile.ok { border-top-color: var(--ok); } .tile.warn { border-top-color: var(--warn); }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; margin-top: 18px; align-items: start; }
-.chart-note { color: var(--muted); font-size: 12.5px; margin: 6px 0 4px; }
-figure { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px 8px; }
-figcaption { font-weight: 600; font-size: 13px; margin-bottom: 4px; }
-svg.chart { width: 100%; height: auto; display: block; }
-.chart-label { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #3a4654; }
-.chart-value { font: 600 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #1d2733; }
-.chart-empty { font: 13px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #5b6776; }
-.chart-track { fill: #f0f2f5; }
-.badge { display: inline-block; min-width: 64px; text-align: center; padding: 1px 8px; border-radius: 4px; color: #fff; font-size: 11.5px; font-weight: 650; text-transform: uppercase; letter-spacing: .04em; }
-${(Object.keys(SEVERITY_COLORS) as Severity[]).map((s) => `.sev-${s} { background: ${SEVERITY_COLORS[s]}; }`).join('\n')}
-${(Object.keys(SEVERITY_COLORS) as Severity[]).map((s) => `.rule.rule-${s} { border-left-color: ${SEVERITY_COLORS[s]}; }`).join('\n')}
-.rule { border: 1px solid var(--line); border-left: 5px solid var(--line); border-radius: 8px; padding: 14px 18px; margin: 14px 0 0; break-inside: avoid-page; }
-.rule h3 { margin: 0; font-size: 15.5px; display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
-.rule h3 code { font-size: 13px; color: var(--muted); font-weight: 500; }
-.rule .facts { color: var(--muted); font-size: 12.5px; margin: 4px 0 8px; }
-.rule .facts span + span::before { content: "·"; margin: 0 7px; color: #a3adb9; }
-.rule p.desc { margin: 6px 0 10px; white-space: pre-line; }
-table { width: 100%; border-collapse: collapse; font-size: 13px; }
-th { text-align: left; font-size: 11.5px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); border-bottom: 2px solid var(--line); padding: 6px 8px; }
-td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align: top; overflow-wrap: anywhere; }
-td.n { width: 32px; color: var(--muted); text-align: right; }
-td.target code { word-break: break-all; }
-col.c-n { width: 40px; } col.c-target { width: 44%; } col.c-evidence { width: 38%; } col.c-reboot { width: 18%; }
-.overview { margin-top: 18px; }
-.overview td.num { text-align: right; width: 80px; }
-.status-ok { color: var(--ok); font-weight: 600; } .status-failed { color: var(--bad); font-weight: 700; }
-tr:last-child td { border-bottom: 0; }
-.fix { margin-top: 10px; }
-.fix h4 { margin: 0 0 4px; font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
-.fix p.note { margin: 0 0 6px; white-space: pre-line; }
-pre { margin: 0; background: #0f1a2b; color: #e6edf7; border-radius: 6px; padding: 10px 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
-pre .ctl { background: #5c2a2a; color: #ffd6d6; }
-.ctl { background: #fde2e1; color: #8a1c15; border-radius: 3px; padding: 0 2px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
-.refs { margin: 8px 0 0; font-size: 12.5px; color: var(--muted); }
-.refs a { overflow-wrap: anywhere; }
-.muted { color: var(--muted); }
-.empty { color: var(--muted); margin: 0; }
-footer { color: var(--muted); font-size: 12px; margin-top: 22px; text-align: center; }
-@media (max-width: 760px) { .tiles { grid-template-columns: repeat(2, 1fr); } .charts { grid-template-columns: 1fr; } }
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  body { background: #fff; font-size: 11pt; }
-  .page { max-width: none; padding: 0; }
-  .masthead { background: #fff; color: #000; border: 2px solid #16233b; }
-  .masthead .brand, .meta dt { color: #444; }
-  section.card { border: 0; padding: 0; margin-top: 16pt; }
-  .charts { grid-template-columns: 1fr 1fr; }
-  .rule, figure, .tile, tr { break-inside: avoid; }
-  h2, h3 { break-after: avoid; }
-  thead { display: table-header-group; }
-  pre { background: #f4f6f9; color: #000; border: 1px solid #ccd3db; }
-  pre .ctl { background: #fde2e1; color: #8a1c15; }
-  .badge, .verdict, svg, .tile, .ctl { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  footer { position: static; }
-}
-`;
+/** The line of html.css that stands for the per-severity rules. */
+const SEVERITY_COLORS_SLOT = '/* kube-residue: per-severity colours (.sev-*, .rule.rule-*) are inserted here from SEVERITY_COLORS */\n';
+
+/** The stylesheet (html.css, bundled as text), with the per-severity colours filled in from SEVERITY_COLORS. */
+const CSS = `\n${stylesheet.replace(SEVERITY_COLORS_SLOT, severityCss())}`;
+
+function severityCss(): string {
+  const severities = Object.keys(SEVERITY_COLORS) as Severity[];
+  return [
+    ...severities.map((s) => `.sev-${s} { background: ${SEVERITY_COLORS[s]}; }`),
+    ...severities.map((s) => `.rule.rule-${s} { border-left-color: ${SEVERITY_COLORS[s]}; }`),
+  ].join('\n') + '\n';
+};
 
 function metaItem(label: string, valueHtml: string, wide = false): string {
   return `<div${wide ? ' class="wide"' : ''}><dt>${html(label)}</dt><dd>${valueHtml}</dd></div>`;
-}
-
-function shortReboot(value: RuleResult['rebootClears']): string {
-  return value === 'recreated-if-enabled' ? 'yes, recreated if enabled' : rebootClearsText(value);
 }
 
 function ruleArticle(rule: RuleResult, index: number): string {
@@ -213,7 +138,7 @@ function ruleArticle(rule: RuleResult, index: number): string {
   );
   rule.findings.forEach((f, i) => {
     parts.push(
-      `<tr><td class="n">${i + 1}</td><td class="target"><code>${hostText(f.target)}</code></td><td>${hostText(f.evidence)}</td><td>${html(shortReboot(f.rebootClears))}</td></tr>`,
+      `<tr><td class="n">${i + 1}</td><td class="target"><code>${hostText(f.target)}</code></td><td>${hostText(f.evidence)}</td><td>${html(rebootClearsShort(f.rebootClears))}</td></tr>`,
     );
   });
   parts.push('</tbody></table>');
@@ -242,8 +167,7 @@ export function renderHtml(result: ScanResult): string {
   const found = bySeverity(foundRules(result));
   const unchecked = uncheckedRules(result);
   const clean = result.results.filter((r) => r.status === 'clean');
-  const partial = result.results.filter((r) => r.status !== 'unchecked' && r.reason);
-  const problems = configurationProblems(result);
+  const partial = partlyCheckedRules(result);
   const duration = durationText(durationSeconds(result.startedAt, result.finishedAt));
   const verdict = verdictText(result);
 
@@ -305,11 +229,10 @@ export function renderHtml(result: ScanResult): string {
   out.push('</div>');
   out.push('<div class="charts">');
   const sevBars = severityCounts(result).map((c) => ({ label: c.severity, value: c.count, color: SEVERITY_COLORS[c.severity] }));
-  const failRank = SEVERITY_RANK[result.selection.failOn] ?? 0;
-  const atOrAbove = severityCounts(result)
-    .filter((c) => SEVERITY_RANK[c.severity] <= failRank)
+  const failing = severityCounts(result)
+    .filter((c) => atOrAbove(c.severity, result.selection.failOn))
     .reduce((n, c) => n + c.count, 0);
-  const sevNote = `<p class="chart-note">${plural(atOrAbove, 'finding')} at or above the fail-on severity (${html(result.selection.failOn)}).</p>`;
+  const sevNote = `<p class="chart-note">${plural(failing, 'finding')} at or above the fail-on severity (${html(result.selection.failOn)}).</p>`;
   out.push(`<figure><figcaption>Findings by severity</figcaption>${barChart('Findings by severity', sevBars, 70, 'No findings')}${sevNote}</figure>`);
   const kindBars = kindCounts(result).map((c) => ({ label: oneLine(c.kind), value: c.count, color: '#3b5b92' }));
   out.push(`<figure><figcaption>Findings by check kind</figcaption>${barChart('Findings by check kind', kindBars, 100, 'No findings')}</figure>`);
@@ -357,17 +280,6 @@ export function renderHtml(result: ScanResult): string {
     out.push('</tbody></table>');
   }
   out.push('</section>');
-
-  if (problems.length > 0) {
-    out.push('<section class="card" id="rule-file-problems">');
-    out.push(`<h2>Rule file problems <span class="count">(${problems.length})</span></h2>`);
-    out.push('<table><thead><tr><th>File</th><th>Line</th><th>Problem</th></tr></thead><tbody>');
-    for (const p of problems) {
-      out.push(`<tr><td><code>${hostText(p.file)}</code></td><td>${p.line ?? ''}</td><td>${hostText(p.message)}</td></tr>`);
-    }
-    out.push('</tbody></table>');
-    out.push('</section>');
-  }
 
   out.push('<section class="card" id="probes">');
   out.push(`<h2>Probes <span class="count">(${result.probes.length})</span></h2>`);

@@ -4,7 +4,7 @@
 import type { RuleResult, ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
 import { multiLine, oneLine, xmlAttr, xmlText } from './escape.js';
-import { configurationProblems, durationSeconds, partialReason, plural, rebootClearsText, sourceText } from './report-common.js';
+import { durationSeconds, partialReason, plural, rebootClearsText, sourceText } from './report-common.js';
 
 /** The Ant JUnit schema's timestamp: `YYYY-MM-DDTHH:MM:SS`, no zone (it is UTC; the zone is in the properties). */
 function junitTimestamp(iso: string): string {
@@ -147,35 +147,6 @@ export function renderJunit(result: ScanResult): string {
     ]);
   });
 
-  const problems = configurationProblems(result);
-  if (problems.length > 0) {
-    const body: string[] = [];
-    for (const p of problems) {
-      const where = p.line !== undefined ? `${p.file}:${p.line}` : p.file;
-      body.push(`    <testcase${attrs([['classname', 'rule-files'], ['name', oneLine(where)], ['time', seconds(0)]])}>`);
-      body.push(`      <error${attrs([['message', oneLine(p.message)], ['type', 'rule-file']])}>${xmlText(`${oneLine(where)}: ${oneLine(p.message)}`)}</error>`);
-      body.push('    </testcase>');
-    }
-    tests += problems.length;
-    errors += problems.length;
-    suites.push([
-      `  <testsuite${attrs([
-        ['name', 'rule-files'],
-        ['tests', problems.length],
-        ['failures', 0],
-        ['errors', problems.length],
-        ['skipped', 0],
-        ['time', seconds(0)],
-        ['timestamp', timestamp],
-        ['hostname', hostname],
-        ['id', suites.length],
-        ['package', 'kube-residue'],
-      ])}>`,
-      ...properties(result, []),
-      ...body,
-      '  </testsuite>',
-    ]);
-  }
 
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
   out.push(

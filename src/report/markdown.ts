@@ -4,19 +4,19 @@
 //
 // A GitHub comment holds at most 65,536 characters, so the findings table and the fix commands are capped; the cut
 // is said in the text, and the JSON or HTML report holds everything.
-import type { RuleResult, ScanResult } from '../model/result.js';
+import type { ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine } from './escape.js';
 import {
   bySeverity,
   partialReason,
-  configurationProblems,
   durationSeconds,
   durationText,
   foundRules,
   plural,
   probeNotes,
-  rebootClearsText,
+  partlyCheckedRules,
+  rebootClearsShort,
   severityCounts,
   sourceText,
   uncheckedRules,
@@ -36,10 +36,6 @@ function cell(text: string): string {
 
 function codeCell(text: string): string {
   return mdCode(oneLine(text), true);
-}
-
-function shortReboot(value: RuleResult['rebootClears']): string {
-  return value === 'recreated-if-enabled' ? 'yes, recreated if enabled' : rebootClearsText(value);
 }
 
 export function renderMarkdown(result: ScanResult): string {
@@ -87,7 +83,7 @@ export function renderMarkdown(result: ScanResult): string {
         if (rows >= MARKDOWN_MAX_TABLE_ROWS) break;
         rows += 1;
         out.push(
-          `| ${rule.severity} | ${codeCell(rule.ruleId)} | ${cell(finding.kind)} | ${codeCell(finding.target)} | ${cell(finding.evidence)} | ${cell(shortReboot(finding.rebootClears))} |`,
+          `| ${rule.severity} | ${codeCell(rule.ruleId)} | ${cell(finding.kind)} | ${codeCell(finding.target)} | ${cell(finding.evidence)} | ${cell(rebootClearsShort(finding.rebootClears))} |`,
         );
       }
     }
@@ -109,7 +105,7 @@ export function renderMarkdown(result: ScanResult): string {
     }
   }
 
-  const partial = result.results.filter((r) => r.status !== 'unchecked' && r.reason);
+  const partial = partlyCheckedRules(result);
   if (partial.length > 0) {
     out.push('');
     out.push('### Partly checked rules');
@@ -152,14 +148,6 @@ export function renderMarkdown(result: ScanResult): string {
       out.push('');
       out.push(`_Fix commands for ${plural(omittedRules, 'more rule')} are not shown; the HTML or JSON report has them all._`);
     }
-  }
-
-  const problems = configurationProblems(result);
-  if (problems.length > 0) {
-    out.push('');
-    out.push('### Rule file problems');
-    out.push('');
-    for (const p of problems) out.push(`- ${mdCode(oneLine(p.line !== undefined ? `${p.file}:${p.line}` : p.file))}: ${cell(p.message)}`);
   }
 
   const notes = probeNotes(result);

@@ -1,40 +1,10 @@
 // Small pieces shared by the SARIF, JUnit, Markdown and HTML reporters: severity mappings, counts derived from the
-// result, time formatting that never consults the clock or the locale, and the defensive read of optional fields.
+// result, and time formatting that never consults the clock or the locale.
 import type { RebootClears, Severity } from '../model/rule.js';
 import { CHECK_KINDS, SEVERITIES } from '../model/rule.js';
 import type { CheckKind } from '../model/rule.js';
 import type { RuleResult, ScanResult } from '../model/result.js';
-
-/** A problem found in a rule file while loading it (not yet part of ScanResult; read defensively). */
-export interface ConfigurationProblem {
-  file: string;
-  line?: number;
-  message: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `result.configurationProblems` when the engine provides it, with anything malformed dropped. */
-export function configurationProblems(result: ScanResult): ConfigurationProblem[] {
-  const raw: unknown = (result as unknown as Record<string, unknown>)['configurationProblems'];
-  if (!Array.isArray(raw)) return [];
-  const out: ConfigurationProblem[] = [];
-  for (const item of raw as unknown[]) {
-    if (!isRecord(item)) continue;
-    const file = item['file'];
-    const message = item['message'];
-    const line = item['line'];
-    if (typeof file !== 'string' || typeof message !== 'string') continue;
-    const problem: ConfigurationProblem = { file, message };
-    if (typeof line === 'number' && Number.isInteger(line) && line >= 1) problem.line = line;
-    out.push(problem);
-  }
-  return out;
-}
-
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+import { mostSevereFirst } from '../model/severity.js';
 
 /** SARIF `level`: critical/high fail a build, medium warns, low/info are notes. */
 export function sarifLevel(severity: Severity): 'error' | 'warning' | 'note' {
@@ -86,7 +56,7 @@ export function foundRules(result: ScanResult): RuleResult[] {
 export function bySeverity(rules: RuleResult[]): RuleResult[] {
   return rules
     .map((rule, index) => ({ rule, index }))
-    .sort((a, b) => SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity] || a.index - b.index)
+    .sort((a, b) => mostSevereFirst(a.rule.severity, b.rule.severity) || a.index - b.index)
     .map((x) => x.rule);
 }
 
@@ -108,6 +78,11 @@ export function rebootClearsText(value: RebootClears): string {
   if (value === true) return 'yes';
   if (value === false) return 'no';
   return 'yes, but recreated at boot while its unit or config is still enabled';
+}
+
+/** The same, short enough for a table cell. */
+export function rebootClearsShort(value: RebootClears): string {
+  return value === 'recreated-if-enabled' ? 'yes, recreated if enabled' : rebootClearsText(value);
 }
 
 /**

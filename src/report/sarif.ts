@@ -15,17 +15,18 @@ import type {
   Result,
   Run,
 } from 'sarif';
+import { CHECKS } from '../checks/index.js';
+import type { SarifPrecision } from '../checks/check.js';
 import type { CheckKind } from '../model/rule.js';
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
+import { mostSevereFirst } from '../model/severity.js';
 import type { Reporter } from './reporter.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine, uriPath } from './escape.js';
 import {
-  configurationProblems,
   isoUtc,
   partialReason,
   probeNotes,
   rebootClearsText,
-  SEVERITY_RANK,
   sarifLevel,
   securitySeverity,
 } from './report-common.js';
@@ -63,7 +64,6 @@ const NOTIFICATIONS = [
   { id: 'partial-check', text: 'A rule could check only part of what it covers on this host.' },
   { id: 'probe-problem', text: 'A probe failed or could see only part of the host.' },
   { id: 'results-truncated', text: "Results were cut to stay within GitHub code scanning's limits." },
-  { id: 'rule-file-problem', text: 'A rule file has a problem.' },
 ] as const;
 type NotificationId = (typeof NOTIFICATIONS)[number]['id'];
 
@@ -71,23 +71,10 @@ function descriptorRef(id: NotificationId): { id: string; index: number } {
   return { id, index: NOTIFICATIONS.findIndex((n) => n.id === id) };
 }
 
-/** How sure a match is that the object is residue of the cluster, by check kind. */
-const PRECISION: Readonly<Record<CheckKind, 'very-high' | 'high' | 'medium'>> = {
-  path: 'very-high',
-  mount: 'very-high',
-  cgroup: 'very-high',
-  interface: 'high',
-  iptables: 'high',
-  nftables: 'very-high',
-  ipvs: 'high',
-  ipset: 'very-high',
-  'systemd-unit': 'very-high',
-  process: 'medium',
-  port: 'medium',
-  netns: 'high',
-  'file-content': 'high',
-  'kube-resource': 'very-high',
-};
+/** How sure a match is that the object is residue of the cluster: the kind's own; `high` for a kind this build does not know. */
+function precision(kind: string): SarifPrecision {
+  return Object.hasOwn(CHECKS, kind) ? CHECKS[kind as CheckKind].sarifPrecision : 'high';
+}
 
 /** `rules/kubeadm.yaml` (built-in) → package-relative; `./site/x.yaml` → checkout-relative; `/etc/x.yaml` → file URI. */
 export function ruleFileLocation(file: string, builtin: boolean, pack: string): ArtifactLocation {
@@ -210,7 +197,7 @@ function descriptor(rule: RuleResult, hostname: string, limits: SarifLimits): Re
   if (helpUri) out.helpUri = helpUri;
   out.properties = {
     tags,
-    precision: PRECISION[rule.kind] ?? 'high',
+    precision: precision(rule.kind),
     'security-severity': securitySeverity(rule.severity),
     severity: rule.severity,
     pack: rule.pack,
@@ -263,7 +250,7 @@ function resultFor(item: Item, hostname: string): Result {
 function selectItems(items: Item[], limit: number): Item[] {
   if (items.length <= limit) return items;
   return [...items]
-    .sort((a, b) => SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity] || a.order - b.order)
+    .sort((a, b) => mostSevereFirst(a.rule.severity, b.rule.severity) || a.order - b.order)
     .slice(0, limit)
     .sort((a, b) => a.order - b.order);
 }
@@ -329,18 +316,6 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
     );
   }
 
-  const configuration: Notification[] = configurationProblems(result).map((p) => {
-    const location: Location = {
-      physicalLocation: {
-        artifactLocation: ruleFileLocation(p.file, false, 'unknown'),
-        ...(p.line !== undefined ? { region: { startLine: p.line } } : {}),
-      },
-    };
-    return notification('rule-file-problem', 'error', `${oneLine(p.file)}${p.line !== undefined ? `:${p.line}` : ''}: ${oneLine(p.message)}`, {
-      locations: [location],
-    });
-  });
-
   const invocation: Invocation = { executionSuccessful: true };
   const start = isoUtc(result.startedAt);
   const end = isoUtc(result.finishedAt);
@@ -348,15 +323,11 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
   if (end) invocation.endTimeUtc = end;
   invocation.machine = hostname;
   invocation.toolExecutionNotifications = execution;
-  invocation.toolConfigurationNotifications = configuration;
+  invocation.toolConfigurationNotifications = [];
 
   const baseIds = new Set<string>();
   for (const rule of rules) {
     const base = ruleFileLocation(rule.source.file, rule.source.builtin, rule.pack).uriBaseId;
-    if (base) baseIds.add(base);
-  }
-  for (const n of configuration) {
-    const base = n.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId;
     if (base) baseIds.add(base);
   }
   const originalUriBaseIds: NonNullable<Run['originalUriBaseIds']> = {};

@@ -4,6 +4,8 @@ import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import type { RuleResult, ScanResult } from '../model/result.js';
 import { SEVERITIES, type Severity } from '../model/rule.js';
+import { mostSevereFirst } from '../model/severity.js';
+import { partlyCheckedRules } from './report-common.js';
 import type { Reporter, RenderOptions } from './reporter.js';
 
 type Style = Parameters<typeof styleText>[0];
@@ -35,7 +37,7 @@ function verdictLine(result: ScanResult, opts: RenderOptions): string {
 }
 
 function byRuleSeverity(a: RuleResult, b: RuleResult): number {
-  const d = SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity);
+  const d = mostSevereFirst(a.severity, b.severity);
   return d !== 0 ? d : a.ruleId < b.ruleId ? -1 : 1;
 }
 
@@ -69,7 +71,7 @@ export const tableReporter: Reporter = {
       out.push(paint(opts, ['bold', 'yellow'], `Unchecked (${unchecked.length}):`));
       for (const r of unchecked) out.push(`  ${r.ruleId}: ${oneLine(r.reason ?? 'no reason given', width - r.ruleId.length - 6)}`);
     }
-    const notes = [...new Set(result.results.filter((r) => r.status !== 'unchecked' && r.reason).map((r) => r.reason as string))];
+    const notes = [...new Set(partlyCheckedRules(result).map((r) => r.reason ?? ''))];
     for (const n of notes) out.push(paint(opts, 'gray', `note: ${n}`));
     out.push(verdictLine(result, opts));
     return `${out.join('\n')}\n`;

@@ -1,7 +1,7 @@
 // Built-in rules. The bundle reads dist/builtin-rules.json, which the build validated and compiled from
 // rules/*.yaml (no YAML parser or schema compiler at start-up); from the sources the YAML is read directly.
 import { readFileSync } from 'node:fs';
-import { builtinRulesDir, compiledRulesFile, isBundled, packageRoot } from '../paths.js';
+import { builtinRulesDir, compiledRulesFile, isBundled, packageRoot } from '../package-location.js';
 import type { LoadedRules } from './load.js';
 
 export interface CompiledRules {

@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type Node } from 'yaml';
 import ruleFileSchema from '../schema/rule.schema.json' with { type: 'json' };
 import type { Check, Rule, RuleFile } from '../model/rule.js';
-import { FIX_VARS } from '../model/fix-vars.js';
+import { CHECKS } from '../checks/index.js';
 import { templateVariables } from '../engine/fix-template.js';
 import { broadPathProblem } from './broad-paths.js';
 
@@ -172,12 +172,10 @@ interface SemanticProblem {
   message: string;
 }
 
-const REGEX_FIELDS = ['nameRegex', 'chainRegex', 'ruleComment', 'ruleMatch', 'cmdline', 'regex'] as const;
-
 function semanticProblems(check: Check, commands: readonly string[]): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   const record = check as unknown as Record<string, unknown>;
-  for (const f of REGEX_FIELDS) {
+  for (const f of CHECKS[check.kind].regexFields) {
     const v = record[f];
     if (typeof v !== 'string') continue;
     try {
@@ -196,7 +194,7 @@ function semanticProblems(check: Check, commands: readonly string[]): SemanticPr
   if (check.kind === 'file-content' && !check.regex && !check.marker) {
     problems.push({ path: ['check'], message: 'file-content needs "regex" or "marker"' });
   }
-  const allowed = FIX_VARS[check.kind];
+  const allowed = Object.keys(CHECKS[check.kind].fixVars);
   commands.forEach((cmd, i) => {
     for (const v of templateVariables(cmd)) {
       if (!allowed.includes(v.name)) {

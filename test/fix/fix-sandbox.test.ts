@@ -110,7 +110,7 @@ function checkOrder(run: string): void {
   }
 }
 
-describe.skipIf(skip !== undefined)('fix plan in the namespace sandbox', () => {
+describe.skipIf(skip !== undefined)(`fix plan in the namespace sandbox${skip === undefined ? '' : ` (skipped: ${skip})`}`, () => {
   for (const scenario of RESIDUE_SCENARIOS) {
     it(`${scenario}: the script clears what it addressed and nothing of the user's`, () => {
       const r = runFix(['user-state', scenario]);

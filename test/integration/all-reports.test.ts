@@ -30,7 +30,7 @@ function scanAllFormats(): { status: number; stdout: string; files: Record<strin
   return { status: run.status, stdout: table, files };
 }
 
-describe.skipIf(skip !== undefined)('all report formats from one scan of a dirty node', () => {
+describe.skipIf(skip !== undefined)(`all report formats from one scan of a dirty node${skip === undefined ? '' : ` (skipped: ${skip})`}`, () => {
   const run = scanAllFormats();
 
   it('prints the table and exits 1, as with any single format', () => {

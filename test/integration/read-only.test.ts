@@ -5,9 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { RESIDUE_SCENARIOS, requireSandboxOrSkip, runInSandbox } from '../sandbox/sandbox.js';
 
+// Under CI=true an unavailable sandbox throws here and fails the file; elsewhere the suite is skipped, and its
+// name says why.
 const skip = requireSandboxOrSkip();
 
-describe.skipIf(skip !== undefined)('read-only', () => {
+describe.skipIf(skip !== undefined)(skip === undefined ? 'read-only' : `read-only (skipped: ${skip})`, () => {
   it('leaves files, mounts, links, iptables, nftables, ipsets, netns and cgroups unchanged', () => {
     const script = [
       'set -u',
@@ -41,9 +43,3 @@ describe.skipIf(skip !== undefined)('read-only', () => {
     expect(Number(run.stdout.trim())).toBeGreaterThanOrEqual(4);
   });
 });
-
-if (skip !== undefined) {
-  it('namespace tests skipped', () => {
-    console.warn(`skipped read-only proof: ${skip}`);
-  });
-}

@@ -64,7 +64,10 @@ function hasHit(hits: readonly Hit[], ruleId: string, target: string | RegExp): 
   return hits.some((h) => h.ruleId === ruleId && (typeof target === 'string' ? h.target === target : target.test(h.target)));
 }
 
-describe.skipIf(skip !== undefined)('scan of a real dirty node in namespaces', () => {
+// Under CI=true an unavailable sandbox throws at requireSandboxOrSkip() and fails the file; elsewhere the suite is
+// skipped, and its name says why.
+const suiteName = 'scan of a real dirty node in namespaces';
+describe.skipIf(skip !== undefined)(skip === undefined ? suiteName : `${suiteName} (skipped: ${skip})`, () => {
   it('reports nothing on the same sandbox with nothing planted', () => {
     const { status, report } = scanSandbox(['clean'], ['--allow-unchecked']);
     expect(targetsOf(allFindings(report))).toEqual([]);
@@ -120,9 +123,3 @@ describe.skipIf(skip !== undefined)('scan of a real dirty node in namespaces', (
     });
   });
 });
-
-if (skip !== undefined) {
-  it('namespace tests skipped', () => {
-    console.warn(`skipped real-kernel scan tests: ${skip}`);
-  });
-}

@@ -15,8 +15,10 @@ done
 section mounts
 cut -d' ' -f3- /proc/self/mountinfo
 section links
-# Bridge timers tick by themselves; everything else about a link is state.
-ip -d -o link show | sed -E 's/ [a-z_]+_timer +[0-9.]+//g'
+# Bridge timers tick by themselves, and so does a bridge's operational state (UNKNOWN -> UP once a port has
+# passed forward_delay, learning -> forwarding on the port): seen flipping between the two snapshots under load.
+# The administrative flags (<...,UP,...>), addresses, masters and everything else about a link are still compared.
+ip -d -o link show | sed -E -e 's/ [a-z_]+_timer +[0-9.]+//g' -e 's/ state [A-Z]+ / state - /' -e 's/ bridge_slave state [a-z]+ / bridge_slave state - /'
 for save in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do
   section "$save"
   "$save" 2>/dev/null | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'

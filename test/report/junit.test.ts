@@ -99,15 +99,6 @@ describe('junit reporter', () => {
     expect(body).toContain('umount /var/lib/kubelet/pods/5f0c2d1e-8a4b-4c1e-9d2f-1b7e6a3c9d40/volumes/kubernetes.io~projected/kube-api-access-x7k2p');
   });
 
-  it('puts rule-file problems in their own suite as errors', () => {
-    const scan = loadFixture('unchecked-node');
-    const root = parse(render(scan))['testsuites'] as Node;
-    const suite = list(root['testsuite']).find((s) => s['@name'] === 'rule-files') as Node;
-    expect(Number(suite['@errors'])).toBe(2);
-    expect(Number(root['@errors'])).toBe(2);
-    expect(String(list(suite['testcase'])[0]?.['@name'])).toBe('/etc/kube-residue/rules.d/extra rules.yaml:14');
-  });
-
   it('escapes hostile text in attributes and bodies, and makes forbidden characters visible', () => {
     const scan = cloneResult(loadFixture('dirty-node'));
     const rule = scan.results[0] as RuleResult;

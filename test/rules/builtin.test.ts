@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandRuleArgs, formatProblem, loadRuleFiles } from '../../src/rules/load.js';
 import type { Rule } from '../../src/model/rule.js';
-import { builtinRulesDir, packageRoot } from '../../src/paths.js';
+import { builtinRulesDir, packageRoot } from '../../src/package-location.js';
 import { runCli } from '../helpers/cli.js';
 
 const loaded = loadRuleFiles(expandRuleArgs([builtinRulesDir]), { builtin: true, displayBase: packageRoot });

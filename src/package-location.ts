@@ -1,5 +1,6 @@
-// Where the package lives, whether we run from the esbuild bundle (dist/) or from the TypeScript sources (src/):
-// both sit one level below the package root.
+// Where the kube-residue package itself lives (its rules/ and dist/; host paths are probes/paths.ts's business),
+// whether we run from the esbuild bundle (dist/) or from the TypeScript sources (src/): both sit one level below
+// the package root.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
