@@ -11,12 +11,15 @@ import { FALLBACK_DEVICES, interfaceBytesProblem, interfaceNameProblem, isBelow,
 import { displayCommand, displayText } from './shell-text.js';
 import type { FixValues } from './values.js';
 
-/** One finding of one rule, with its values read into the shape of its kind. */
-export interface Entry<K extends CheckKind = CheckKind> {
+/** What the shared builder reads of any kind's entry. */
+export interface EntryBase {
   rule: RuleResult;
   finding: Finding;
-  values: FixValues<K>;
+  values: { target: string };
 }
+
+/** One finding of one rule, with its values read into the shape of its kind. */
+export type Entry<K extends CheckKind = CheckKind> = EntryBase & { values: FixValues<K> };
 
 export type UnitAction = 'disable-now' | 'stop' | 'disable';
 
@@ -27,7 +30,7 @@ export function tag(ruleIds: readonly string[]): string {
   return `[${ruleIds.join(', ')}]`;
 }
 
-export function seenLine(e: Pick<Entry, 'rule' | 'finding'>): string {
+export function seenLine(e: Pick<EntryBase, 'rule' | 'finding'>): string {
   return `${tag([e.rule.ruleId])} ${e.finding.target}: ${e.finding.evidence}`;
 }
 
@@ -37,7 +40,7 @@ export function addId(list: string[], id: string): void {
 
 export const depth = (p: string): number => p.split('/').length;
 export const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-export const ruleIdsOf = (list: ReadonlyArray<Pick<Entry, 'rule'>>): string[] => [...new Set(list.map((e) => e.rule.ruleId))].sort();
+export const ruleIdsOf = (list: ReadonlyArray<Pick<EntryBase, 'rule'>>): string[] => [...new Set(list.map((e) => e.rule.ruleId))].sort();
 
 /** mountinfoPath for raw bytes (hex in, hex out): space, tab, newline and backslash as octal escapes. */
 function mountinfoBytes(hex: string): string {
@@ -109,15 +112,15 @@ export class PlanBuilder {
     this.steps.push({ step, kind });
   }
 
-  refuse(e: Pick<Entry, 'rule' | 'finding'>, reason: string, wouldRun?: string[]): void {
+  refuse(e: Pick<EntryBase, 'rule' | 'finding'>, reason: string, wouldRun?: string[]): void {
     this.refused.push({ ruleIds: [e.rule.ruleId], kind: e.finding.kind, target: e.finding.target, wouldRun, reason, evidence: e.finding.evidence, rebootClears: e.finding.rebootClears });
   }
 
-  toManual(e: Pick<Entry, 'rule' | 'finding'>, commands: string[], why: string): void {
+  toManual(e: Pick<EntryBase, 'rule' | 'finding'>, commands: string[], why: string): void {
     this.manual.push({ ruleIds: [e.rule.ruleId], target: e.finding.target, commands, why });
   }
 
-  addUnit(e: Entry, rawUnit: string, action: UnitAction): void {
+  addUnit(e: EntryBase, rawUnit: string, action: UnitAction): void {
     const unit = unitName(rawUnit);
     const problem = unitNameProblem(unit);
     if (problem) {
@@ -134,7 +137,7 @@ export class PlanBuilder {
     this.reloadRules.add(e.rule.ruleId);
   }
 
-  addMount(e: Entry, target: string): void {
+  addMount(e: EntryBase, target: string): void {
     const problem = pathRefusal(target, 'unmount');
     if (problem) {
       this.refuse(e, problem, ['umount', '--', target]);
@@ -148,7 +151,7 @@ export class PlanBuilder {
     this.mounts.set(target, cur);
   }
 
-  addLink(e: Entry, name: string, linkKind: string, hex?: string): void {
+  addLink(e: EntryBase, name: string, linkKind: string, hex?: string): void {
     const problem = hex === undefined ? interfaceNameProblem(name) : interfaceBytesProblem(hex);
     if (problem) {
       this.refuse(e, problem, ['ip', 'link', 'delete', 'dev', name]);
@@ -166,7 +169,7 @@ export class PlanBuilder {
     this.links.set(name, cur);
   }
 
-  private fallbackDevice(e: Entry, name: string): void {
+  private fallbackDevice(e: EntryBase, name: string): void {
     if (this.fallbackSeen.has(name)) return;
     this.fallbackSeen.add(name);
     this.step('fallback-device', {
@@ -187,7 +190,7 @@ export class PlanBuilder {
   }
 
   /** A shared file's exact text (blocks of lines) to remove, checked at run time. */
-  private addAnchoredEdit(e: Entry, file: string, blocks: readonly string[]): void {
+  private addAnchoredEdit(e: EntryBase, file: string, blocks: readonly string[]): void {
     const cur = this.anchoredEdits.get(file) ?? { blocks: [], ruleIds: [], lines: [] };
     for (const b of blocks) cur.blocks.push(b);
     addId(cur.ruleIds, e.rule.ruleId);
@@ -200,10 +203,11 @@ export class PlanBuilder {
    * Sends each of a finding's rendered fix commands where it belongs. Commands that are none of the known shapes
    * run after the finding's removals or edits (follow-ups such as sysctl --system), or as the rule's own fix.
    */
-  routeRuleFix(e: Entry, opts: RouteOptions = {}): void {
-    const target = typeof e.values.target === 'string' ? e.values.target : e.finding.target;
-    const linkTarget = e.finding.kind === 'path' ? (e.values as FixValues<'path'>).linkTarget : undefined;
-    const targetHex = e.finding.kind === 'path' ? (e.values as FixValues<'path'>).targetHex : undefined;
+  routeRuleFix(e: EntryBase, opts: RouteOptions = {}): void {
+    const target = e.values.target;
+    const pathValues = e.finding.kind === 'path' ? (e.values as FixValues<'path'>) : undefined;
+    const linkTarget = pathValues?.linkTarget;
+    const targetHex = pathValues?.targetHex;
     const others: string[][] = [];
     const unparsed: string[] = [];
     let acts = false;
@@ -298,7 +302,7 @@ export class PlanBuilder {
   }
 
   /** The steps of what several kinds add to, and the plan in phase order. */
-  finish(result: ScanResult, entries: readonly Entry[]): FixPlan {
+  finish(result: ScanResult, entries: readonly EntryBase[]): FixPlan {
     for (const u of [...this.units.values()].sort((a, b) => unitRank(a.unit) - unitRank(b.unit) || byString(a.unit, b.unit))) this.step('unit', unitStep(u));
 
     // The runtime is asked only when something of its pods is left: shims, sandbox mounts, pod namespaces.

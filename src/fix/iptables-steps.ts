@@ -81,7 +81,7 @@ export function planIptables(entries: ReadonlyArray<Entry<'iptables'>>): { steps
       refused.push(refusal(e, p, [cmd, '-t', table, '-X', chain]));
       continue;
     }
-    const jumps = v.jumps;
+    const jumps = v.jumps ?? [];
     const existing = g.chains.get(chain);
     if (existing) {
       if (!existing.ruleIds.includes(e.rule.ruleId)) existing.ruleIds.push(e.rule.ruleId);

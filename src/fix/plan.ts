@@ -25,8 +25,10 @@ function entriesOf(result: ScanResult, b: PlanBuilder): Entry[] {
 }
 
 function runPlanner<K extends CheckKind>(kind: K, entries: readonly Entry[], b: PlanBuilder): void {
-  const planner = PLANNERS[kind] as Planner<K>;
-  planner(entries.filter((e): e is Entry<K> => e.finding.kind === kind), b);
+  // The registry's type pairs each kind with its planner; indexing it with a type parameter loses the pairing.
+  const planner = PLANNERS[kind] as unknown as Planner<K>;
+  // entriesOf read each finding's values for the finding's own kind, so these are Entry<K>.
+  planner(entries.filter((e) => e.finding.kind === kind) as unknown as Array<Entry<K>>, b);
 }
 
 /** Builds the ordered plan. */

@@ -77,7 +77,7 @@ const FITS = {
     }
     if (v.rule) return 'a rule where the rule reports chains';
     if (!chainMatches(v.chain)) return `chain ${v.chain} is not one the rule looks for`;
-    const bad = v.jumps.find((j) => jumpTarget(j.slice(1)) !== v.chain);
+    const bad = (v.jumps ?? []).find((j) => jumpTarget(j.slice(1)) !== v.chain);
     return bad ? `"${bad.join(' ')}" does not jump into ${v.chain}` : undefined;
   },
   nftables: (c, v) => (c.tables.some((t) => t.family === v.family && t.name === v.table) ? undefined : `${v.family} ${v.table} is not a table the rule looks for`),

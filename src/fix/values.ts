@@ -1,66 +1,17 @@
-// A finding's values (`vars`) as each check kind writes them, read once into a typed shape per kind, so the
+// A finding's values (`vars`) read once into the typed shape its check kind declares (FixVarsOf<kind>), so the
 // planners work with `values.pid: string` instead of probing an untyped record. A value of the wrong type (a
 // list where a word belongs) makes the finding unplannable: the plan refuses it with the reason. Values a
-// check may leave out get the defaults the planners always used (an empty word, an empty list).
+// report may lack (an older version's) get the defaults the planners always used (an empty word, an empty list).
 import type { Finding, FixVars } from '../model/result.js';
+import type { FixVarsOf } from '../checks/index.js';
 import type { CheckKind } from '../model/rule.js';
 import { nameFromBytes } from '../byte-names.js';
 
-export interface FixValuesByKind {
-  path: {
-    target: string;
-    linkTarget?: string;
-    /** The real bytes of the path (hex) when a name on it is not valid UTF-8; `target` then has `\xHH` escapes. */
-    targetHex?: string;
-  };
-  mount: { target: string; fstype: string; source: string };
-  cgroup: { target: string; name: string; hierarchy: string };
-  interface: {
-    target: string;
-    linkKind: string;
-    /** The name's real bytes (hex) when it is not valid UTF-8; `target` then has `\xHH` escapes. */
-    targetHex?: string;
-  };
-  iptables: {
-    target: string;
-    /** The backend's command: iptables-nft, ip6tables-legacy, ... */
-    iptables: string;
-    table: string;
-    /** Chain findings: the chain and every rule that jumps into it (`CHAIN args...`). */
-    chain: string;
-    jumps: string[][];
-    /** Rule findings: the rule's words after -A (`CHAIN args...`). */
-    rule?: string[];
-    /** `yes` when a name in the finding is not valid UTF-8 (shown with `\xHH`): never addressed by the plan. */
-    rawBytes?: string;
-  };
-  nftables: { target: string; family: string; table: string };
-  ipvs: { target: string; protocolFlag: string; address: string };
-  ipset: { target: string };
-  'systemd-unit': { target: string; paths: string[] };
-  process: {
-    target: string;
-    pid: string;
-    comm: string;
-    /** `host` when the process is in the PID namespace of the host's PID 1; anything else is never killed. */
-    pidNamespace?: string;
-  };
-  port: { target: string; port: string; protocol: string; pids: string[] };
-  netns: { target: string };
-  'file-content': {
-    target: string;
-    /** The sed program the rule's own command uses (shown, never run: the edit is anchored to `lines`). */
-    sedDelete?: string;
-    /**
-     * The exact text the scan saw, as blocks of consecutive lines (a marker block, or one matched line), each
-     * block encoded as its lines joined with "\n". The script removes exactly these and refuses when they are gone.
-     */
-    lines?: string[];
-  };
-  'kube-resource': { target: string; resource: string; name: string; namespace?: string };
-}
-
-export type FixValues<K extends CheckKind> = FixValuesByKind[K];
+/**
+ * A finding's values as its kind's module declares them (src/checks/<kind>.ts): the same type the check writes
+ * and a planner reads.
+ */
+export type FixValues<K extends CheckKind> = K extends CheckKind ? FixVarsOf<K> : never;
 
 type Read<K extends CheckKind> = (r: ValueReader) => FixValues<K>;
 
@@ -148,15 +99,25 @@ const READERS: { [K in CheckKind]: Read<K> } = {
   mount: (r) => ({ target: r.target(), fstype: r.word('fstype'), source: r.word('source') }),
   cgroup: (r) => ({ target: r.target(), name: r.word('name'), hierarchy: r.word('hierarchy') }),
   interface: (r) => ({ target: r.target(), linkKind: r.word('linkKind'), targetHex: r.bytesOf('targetHex', r.target()) }),
-  iptables: (r) => ({ target: r.target(), iptables: r.word('iptables'), table: r.word('table'), chain: r.word('chain'), jumps: r.wordLists('jumps'), rule: r.optionalWords('rule'), rawBytes: r.optionalWord('rawBytes') }),
+  iptables: (r) => ({
+    target: r.target(),
+    iptables: r.word('iptables'),
+    family: r.word('family'),
+    backend: r.word('backend'),
+    table: r.word('table'),
+    chain: r.word('chain'),
+    jumps: r.wordLists('jumps'),
+    rule: r.optionalWords('rule'),
+    rawBytes: r.optionalWord('rawBytes'),
+  }),
   nftables: (r) => ({ target: r.target(), family: r.word('family'), table: r.word('table') }),
   ipvs: (r) => ({ target: r.target(), protocolFlag: r.word('protocolFlag'), address: r.word('address') }),
   ipset: (r) => ({ target: r.target() }),
   'systemd-unit': (r) => ({ target: r.target(), paths: r.words('paths') }),
-  process: (r) => ({ target: r.target(), pid: r.word('pid'), comm: r.word('comm'), pidNamespace: r.optionalWord('pidNamespace') }),
+  process: (r) => ({ target: r.target(), pid: r.word('pid'), comm: r.word('comm'), pidNamespace: r.word('pidNamespace') }),
   port: (r) => ({ target: r.target(), port: r.word('port'), protocol: r.word('protocol'), pids: r.words('pids') }),
   netns: (r) => ({ target: r.target() }),
-  'file-content': (r) => ({ target: r.target(), sedDelete: r.optionalWord('sedDelete'), lines: r.optionalWords('lines') }),
+  'file-content': (r) => ({ target: r.target(), sedDelete: r.word('sedDelete'), lines: r.optionalWords('lines') ?? [] }),
   'kube-resource': (r) => ({ target: r.target(), resource: r.word('resource'), name: r.word('name'), namespace: r.optionalWord('namespace') }),
 };
 

@@ -7,6 +7,6 @@ import type { Planner } from './planner.js';
 export const planFileContents: Planner<'file-content'> = (entries, b) => {
   for (const e of entries) {
     const { target, sedDelete, lines } = e.values;
-    b.routeRuleFix(e, sedDelete === undefined ? {} : { anchoredEdit: { sedDelete, file: target, blocks: lines } });
+    b.routeRuleFix(e, sedDelete === '' ? {} : { anchoredEdit: { sedDelete, file: target, blocks: lines } });
   }
 };
