@@ -221,29 +221,27 @@ kr_terminate() {
   fi
 }
 
-# kr_kill PID COMM LABEL: end the process if the pid is still called COMM and is the host's.
-kr_kill() {
+# kr_still_ours PID COMM LABEL: the pid is still called COMM and is in the host's PID namespace (else says why).
+kr_still_ours() {
   if ! kr_proc_is "$1" "$2"; then
     kr_say "skip: process $3 is gone or the pid now has another name"
-    return 0
+    return 1
   fi
   if ! kr_host_pidns "$1"; then
     kr_refuse "process $3 is not in the host's PID namespace (or its namespace cannot be read): not ended"
-    return 0
+    return 1
   fi
+}
+
+# kr_kill PID COMM LABEL: end the process if the pid is still called COMM and is the host's.
+kr_kill() {
+  kr_still_ours "$@" || return 0
   kr_terminate "$1"
 }
 
 # kr_kill_tree PID COMM LABEL: the same, with every descendant (a shim and the containers it runs).
 kr_kill_tree() {
-  if ! kr_proc_is "$1" "$2"; then
-    kr_say "skip: process $3 is gone or the pid now has another name"
-    return 0
-  fi
-  if ! kr_host_pidns "$1"; then
-    kr_refuse "process $3 is not in the host's PID namespace (or its namespace cannot be read): not ended"
-    return 0
-  fi
+  kr_still_ours "$@" || return 0
   kr_pairs=
   for kr_f in /proc/[0-9]*/stat; do
     kr_st=
