@@ -133,6 +133,12 @@ export function pathRefusal(p: string, op: PathOp): string | undefined {
   return undefined;
 }
 
+/**
+ * A name holding U+FFFD may be a lossy reading of bytes that are not UTF-8: acting on that spelling could reach
+ * another object whose name really is the U+FFFD spelling. Names read as bytes carry those bytes instead.
+ */
+const LOSSY = 'the name holds U+FFFD, which may stand for bytes that are not UTF-8: not addressed by this plan (remove it by hand)';
+
 /** Why a cgroup directory is not one the plan may rmdir, or undefined. */
 export function cgroupRefusal(p: string, hierarchy: string): string | undefined {
   const bad = malformedPath(p);
@@ -142,6 +148,7 @@ export function cgroupRefusal(p: string, hierarchy: string): string | undefined 
   if (p === root) return `${p} is a cgroup hierarchy root, not a cgroup below it`;
   if (!p.startsWith(`${root}/`)) return `${p} is not below the root of its hierarchy (${hierarchy || 'not recorded'}: ${root})`;
   if (/\/(init\.scope|system\.slice|user\.slice|machine\.slice|-\.slice)$/.test(p)) return `${p} is a cgroup of the init system`;
+  if (p.includes('\ufffd')) return LOSSY;
   return undefined;
 }
 
@@ -181,6 +188,7 @@ export function interfaceBytesProblem(hex: string): string | undefined {
 /** Names `ip netns` accepts: a file name in /run/netns, not an option. */
 export function netnsNameProblem(name: string): string | undefined {
   if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) return 'not a valid network namespace name';
+  if (name.includes('\ufffd')) return LOSSY;
   if (name.startsWith('-')) return 'starts with "-" (would be read as an option)';
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains control characters';
   return undefined;
@@ -195,6 +203,7 @@ export function unitNameProblem(unit: string): string | undefined {
 /** ipset names: up to 31 characters, no whitespace, not an option. */
 export function ipsetNameProblem(name: string): string | undefined {
   if (name === '' || name.length > 31 || /[\s\u0000-\u001f\u007f]/.test(name)) return 'not a valid ipset name';
+  if (name.includes('\ufffd')) return LOSSY;
   if (name.startsWith('-')) return 'starts with "-" (would be read as an option)';
   return undefined;
 }

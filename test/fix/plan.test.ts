@@ -289,6 +289,18 @@ describe('refusals', () => {
     expect(calls(plan).filter((c) => c.fn === 'kr_rm').map((c) => c.args.slice(0, 3))).toEqual([['-f', 'l', '/var/log/containers/x.log']]);
   });
 
+  it('refuses names with U+FFFD that were read as text (netns, ipset, cgroup): they may stand for other bytes', () => {
+    const plan = planFix(
+      makeResult([
+        { id: 'ns', kind: 'netns', findings: [{ target: 'cni-\ufffd', vars: { target: 'cni-\ufffd' } }] },
+        { id: 'set', kind: 'ipset', findings: [{ target: 'cali40\ufffd', vars: { target: 'cali40\ufffd' } }] },
+        { id: 'cg', kind: 'cgroup', findings: [{ target: '/sys/fs/cgroup/kubepods\ufffd', vars: { target: '/sys/fs/cgroup/kubepods\ufffd', name: 'kubepods\ufffd', hierarchy: 'v2' } }] },
+      ]),
+    );
+    expect(plan.steps).toEqual([]);
+    expect(plan.refused.map((r) => r.reason)).toEqual(Array(3).fill(expect.stringMatching(/^the name holds U\+FFFD/)));
+  });
+
   it('refuses names a tool would read as something else', () => {
     const plan = planFix(
       makeResult([
