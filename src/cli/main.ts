@@ -60,7 +60,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .addHelpText(
         'after',
         '\nThe script is POSIX sh: preview it with `sh fix.sh --dry-run` (or DRY_RUN=1), run it yourself as root, then scan again.\n' +
-          'Exit codes: 0 a script was written (also when there is nothing to fix), 2 usage error or invalid report.',
+          'Exit codes: 0 a script was written (also when there is nothing to fix), 2 usage error, an invalid report, or a report that does not match the rules.',
       ),
   ).action(async (opts: FixCommandOptions, cmd: Command) => {
     const explicit = SCAN_ONLY_OPTIONS.filter((o) => cmd.getOptionValueSource(o) === 'cli');

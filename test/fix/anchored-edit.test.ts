@@ -76,6 +76,16 @@ describe('content-anchored shared-file edits', () => {
     expect(readFileSync(sysctl, 'utf8')).toBe(sysctlNow);
   });
 
+  it('keeps a file without a final newline, and CRLF lines, byte for byte', () => {
+    const hosts = path.join(tmp, 'hosts4');
+    const crlf = '127.0.0.1 localhost\r\n# Ansible inventory hosts BEGIN\n10.0.0.11 node1\n# Ansible inventory hosts END\n10.9.9.9 vault\r\nlast line without newline';
+    writeFileSync(hosts, crlf);
+    const script = fixScript([scanFile('kubespray-hosts-inventory-block', hosts)], 'edit4.sh');
+    const run = runShell('dash', [script]);
+    expect(run.status, run.stdout).toBe(0);
+    expect(readFileSync(hosts, 'utf8')).toBe('127.0.0.1 localhost\r\n10.9.9.9 vault\r\nlast line without newline');
+  });
+
   it('previews without writing', () => {
     const hosts = path.join(tmp, 'hosts3');
     writeFileSync(hosts, HOSTS);

@@ -25,8 +25,13 @@ kr_edit_remove() {
     kr_n=$(printf '%s\n' "$kr_b" | wc -l)
     printf '%s\n%s\n' "$kr_n" "$kr_b" >>"$kr_spec"
   done
+  # A file whose last line has no newline keeps it that way.
+  kr_nonl=0
+  if [ -s "$kr_ef" ] && [ -n "$(tail -c 1 -- "$kr_ef")" ]; then
+    kr_nonl=1
+  fi
   kr_rc=0
-  LC_ALL=C awk -v spec="$kr_spec" '
+  LC_ALL=C awk -v spec="$kr_spec" -v nonl="$kr_nonl" '
     BEGIN {
       nb = 0
       while ((getline n < spec) > 0) {
@@ -52,7 +57,9 @@ kr_edit_remove() {
         for (i = 0; i < len[b]; i++) gone[found + i] = 1
       }
       for (b = 1; b <= nb; b++) for (s = 1; s <= NR; s++) if (at(b, s)) exit 4
-      for (s = 1; s <= NR; s++) if (!gone[s]) print line[s]
+      sep = ""
+      for (s = 1; s <= NR; s++) if (!gone[s]) { printf "%s%s", sep, line[s]; sep = "\n" }
+      if (sep != "" && !nonl) printf "\n"
     }' "$kr_ef" >"$kr_out" || kr_rc=$?
   rm -f -- "$kr_spec"
   case $kr_rc in
