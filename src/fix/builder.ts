@@ -99,6 +99,8 @@ export class PlanBuilder {
   private readonly fallbackSeen = new Set<string>();
   private readonly edits = new Map<string, Grouped & { programs: string[] }>();
   private readonly anchoredEdits = new Map<string, Grouped & { blocks: string[] }>();
+  /** Substitutions of the rule's own (`sed -i s/.../.../ FILE`), applied to exactly the lines the scan saw. */
+  private readonly anchoredReplaces = new Map<string, Grouped & { file: string; program: string; seen: string[] }>();
   private readonly followUps = new Map<string, { words: string[]; ruleIds: string[] }>();
   private readonly ruleCommands: Array<{ words: string[]; ruleIds: string[]; line: string }> = [];
   private readonly reloadRules = new Set<string>();
@@ -199,6 +201,16 @@ export class PlanBuilder {
     this.anchoredEdits.set(file, cur);
   }
 
+  private addAnchoredReplace(e: EntryBase, file: string, program: string, seen: readonly string[]): void {
+    const key = `${file}\t${program}`;
+    const cur = this.anchoredReplaces.get(key) ?? { file, program, seen: [], ruleIds: [], lines: [] };
+    for (const l of seen) cur.seen.push(l);
+    addId(cur.ruleIds, e.rule.ruleId);
+    const line = seenLine(e);
+    if (!cur.lines.includes(line)) cur.lines.push(line);
+    this.anchoredReplaces.set(key, cur);
+  }
+
   /**
    * Sends each of a finding's rendered fix commands where it belongs. Commands that are none of the known shapes
    * run after the finding's removals or edits (follow-ups such as sysctl --system), or as the rule's own fix.
@@ -266,6 +278,13 @@ export class PlanBuilder {
           continue;
         }
         const anchored = opts.anchoredEdit;
+        const seenLines = anchored?.blocks ?? [];
+        if (anchored && sed.program !== anchored.sedDelete && sed.file === anchored.file && seenLines.length > 0 && seenLines.every((l) => !l.includes('\n'))) {
+          // Another edit of the rule's (a substitution): applied to exactly the lines the scan saw, by content.
+          this.addAnchoredReplace(e, sed.file, sed.program, seenLines);
+          acts = true;
+          continue;
+        }
         if (anchored && sed.program === anchored.sedDelete && sed.file === anchored.file) {
           // The rule's sed deletes by line number or by a begin/end range: run instead an edit anchored to the
           // exact text the scan saw, or nothing.
@@ -360,6 +379,18 @@ export class PlanBuilder {
           'if any of them is no longer there (or is there more often than the scan saw), the file is left as it is and the step is refused.',
         ],
         blocks: [call('kr_edit_remove', file, displayText(file), ...ed.blocks)],
+      });
+    }
+    for (const [, ed] of [...this.anchoredReplaces].sort(([a], [b]) => byString(a, b))) {
+      this.step('file-edit', {
+        phase: 'file-edits',
+        ruleIds: ed.ruleIds,
+        comment: [
+          ...ed.lines,
+          `The rule\u2019s own edit (${ed.program}), applied to exactly the ${ed.seen.length} line${ed.seen.length === 1 ? '' : 's'} the scan saw, found by content:`,
+          'lines that match it but were not seen stay as they are; if a seen line is gone (or there more often), the file is left as it is.',
+        ],
+        blocks: [call('kr_edit_replace', ed.file, displayText(ed.file), ed.program, ...ed.seen)],
       });
     }
     for (const [file, ed] of [...this.edits].sort(([a], [b]) => byString(a, b))) {

@@ -17,7 +17,7 @@ import { makeResult, runShell, type RuleSpec } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kr-anchored-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const rules = loadRuleFiles(['rules/kubespray.yaml'], { builtin: true }).rules;
+const rules = loadRuleFiles(['rules/kubespray.yaml', 'rules/kubekey.yaml'], { builtin: true }).rules;
 const META = { generatedAt: '2026-03-14T10:00:00.000Z', generatorVersion: '0.1.0', source: 'test' };
 
 /** Scans `file` with the built-in rule `id` as if it were the rule's own path, as a scan would report it. */
@@ -70,7 +70,7 @@ describe('content-anchored shared-file edits', () => {
     writeFileSync(sysctl, sysctlNow);
     const run = runShell('dash', [script]);
     expect(run.status, run.stdout).toBe(1);
-    expect(run.stdout).toMatch(/REFUSED at run time: .*hosts2 changed since the scan: some of the lines it saw are no longer there/);
+    expect(run.stdout).toMatch(/REFUSED at run time: none of the lines the scan saw is in .*hosts2 any more/);
     expect(run.stdout).toMatch(/REFUSED at run time: .*sysctl2\.conf changed since the scan: the lines it saw are there more often than it saw them/);
     expect(readFileSync(hosts, 'utf8')).toBe(hostsNow);
     expect(readFileSync(sysctl, 'utf8')).toBe(sysctlNow);
@@ -84,6 +84,23 @@ describe('content-anchored shared-file edits', () => {
     const run = runShell('dash', [script]);
     expect(run.status, run.stdout).toBe(0);
     expect(readFileSync(hosts, 'utf8')).toBe('127.0.0.1 localhost\r\n10.9.9.9 vault\r\nlast line without newline');
+  });
+
+  it('applies a rule\u2019s substitution (kubekey\u2019s swap line) to exactly the lines seen, not to lines added since', () => {
+    const fstab = path.join(tmp, 'fstab');
+    writeFileSync(fstab, 'UUID=1 / ext4 defaults 0 1\n#/swap.img none swap sw 0 0\n');
+    const script = fixScript([scanFile('kubekey-fstab-swap-commented', fstab)], 'fstab.sh');
+    expect(readFileSync(script, 'utf8')).toMatch(/^kr_edit_replace /m);
+    // After the scan the admin adds a swap entry of their own, commented out on purpose.
+    writeFileSync(fstab, 'UUID=1 / ext4 defaults 0 1\n#/dev/sdb2 none swap sw 0 0\n#/swap.img none swap sw 0 0\n');
+    const run = runShell('dash', [script]);
+    expect(run.status, run.stdout).toBe(0);
+    expect(readFileSync(fstab, 'utf8')).toBe('UUID=1 / ext4 defaults 0 1\n#/dev/sdb2 none swap sw 0 0\n/swap.img none swap sw 0 0\n');
+    // Run again: the line seen is gone (changed by the first run): refused with a message, nothing changes.
+    const again = runShell('dash', [script]);
+    expect(again.status, again.stdout).toBe(1);
+    expect(again.stdout).toMatch(/REFUSED at run time: none of the lines the scan saw is in .*fstab any more/);
+    expect(readFileSync(fstab, 'utf8')).toBe('UUID=1 / ext4 defaults 0 1\n#/dev/sdb2 none swap sw 0 0\n/swap.img none swap sw 0 0\n');
   });
 
   it('previews without writing', () => {
