@@ -35,7 +35,7 @@ ip -o link show | grep -E '^[0-9]+: (wireguard\.cali|wg-v6\.cali)[:@]' && echo '
 # calico-workload-veths
 ip -o link show | grep -E '^[0-9]+: cali[0-9a-f]{11}[:@]' && echo 'RESIDUE calico-workload-veths: links'
 # calico-iptables-base-chains
-for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^:(?=cali-(?!(fw|tw|pi|po|pri|pro)-))\S+ ' && echo "RESIDUE calico-iptables-base-chains: $s"; done
+for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^:(?!cali-(fw|tw|pi|po|pri|pro)-)(?=cali-)\S+ ' && echo "RESIDUE calico-iptables-base-chains: $s"; done
 # calico-iptables-workload-chains
 for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^:(?=cali-(fw|tw)-)\S+ ' && echo "RESIDUE calico-iptables-workload-chains: $s"; done
 # calico-iptables-policy-chains
@@ -48,9 +48,9 @@ nft list table arp calico-arp >/dev/null 2>&1 && echo 'RESIDUE calico-nft-arp-ta
 # calico-ipsets
 ipset list -n 2>/dev/null | grep -P '^(?:cali(40|60|4-|6-))' && echo 'RESIDUE calico-ipsets: sets'
 # calico-node-processes
-pgrep -a -x 'calico-node' | grep -P '^\d+ .*?calico' && echo 'RESIDUE calico-node-processes: calico-node processes'
-pgrep -a -x 'bird' | grep -P '^\d+ .*?calico' && echo 'RESIDUE calico-node-processes: bird processes'
-pgrep -a -x 'bird6' | grep -P '^\d+ .*?calico' && echo 'RESIDUE calico-node-processes: bird6 processes'
+pgrep -a -x 'calico-node' | grep -P '^\d+ (\S*/)?calico-node(\s|$)|\s(/var)?/run/calico/bird6?\.ctl(\s|$)' && echo 'RESIDUE calico-node-processes: calico-node processes'
+pgrep -a -x 'bird' | grep -P '^\d+ (\S*/)?calico-node(\s|$)|\s(/var)?/run/calico/bird6?\.ctl(\s|$)' && echo 'RESIDUE calico-node-processes: bird processes'
+pgrep -a -x 'bird6' | grep -P '^\d+ (\S*/)?calico-node(\s|$)|\s(/var)?/run/calico/bird6?\.ctl(\s|$)' && echo 'RESIDUE calico-node-processes: bird6 processes'
 # calico-vxlan-port
 ss -Hlnu | grep -E '\s\S*:4789\s' && echo 'RESIDUE calico-vxlan-port: listeners'
 # calico-felix-health-port
@@ -87,9 +87,9 @@ ss -Hlnt | grep -E '\s\S*:(4240|4244|9879|9890)\s' && echo 'RESIDUE cilium-agent
 # cilium-sysctl-override
 [ -f /etc/sysctl.d/99-zzz-override_cilium.conf ] && echo 'RESIDUE cilium-sysctl-override: /etc/sysctl.d/99-zzz-override_cilium.conf'
 # container-runtime-k8s-shims
-pgrep -a -x 'containerd-shim' | grep -P '^\d+ (?=.*\s-namespace\s+k8s\.io(\s|$))(?=.*\s-address\s+(/var)?/run/containerd/)' && echo 'RESIDUE container-runtime-k8s-shims: containerd-shim processes'
+pgrep -a -x 'containerd-shim' | grep -P '^\d+ .*?(?:\s-namespace\s+k8s\.io\s(.*\s)?-address\s+(/var)?/run/containerd/|\s-address\s+(/var)?/run/containerd/.*\s-namespace\s+k8s\.io(\s|$))' && echo 'RESIDUE container-runtime-k8s-shims: containerd-shim processes'
 # container-runtime-crio-conmon
-pgrep -a -x 'conmon' | grep -P '^\d+ .*?--exit-dir\s+(/var)?/run/crio/exits' && echo 'RESIDUE container-runtime-crio-conmon: conmon processes'
+pgrep -a -x 'conmon' | grep -P '^\d+ .*?(?:\s--exit-dir\s+(/var)?/run/crio/exits/?(\s|$))' && echo 'RESIDUE container-runtime-crio-conmon: conmon processes'
 # container-runtime-cni-netns
 ls /run/netns 2>/dev/null | grep -E '^cni-.*$' && echo 'RESIDUE container-runtime-cni-netns: netns'
 # container-runtime-sandbox-shm-mounts
@@ -151,7 +151,7 @@ ss -Hlnu | grep -E '\s\S*:8472\s' && echo 'RESIDUE flannel-vxlan-port: listeners
 # flannel-iptables-chains
 for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^:(?=FLANNEL-)\S+ ' && echo "RESIDUE flannel-iptables-chains: $s"; done
 # flannel-iptables-masq-rules
-for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^-A (?=(POSTROUTING\s|FORWARD\s))\S+ (?=(?!.*-j FLANNEL-))(?=.*?--comment "?flanneld (masq|forward))' && echo "RESIDUE flannel-iptables-masq-rules: $s"; done
+for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^-A (?=(POSTROUTING\s|FORWARD\s))\S+ (?!.*?(?:-j FLANNEL-))(?=.*?--comment "?flanneld (masq|forward))' && echo "RESIDUE flannel-iptables-masq-rules: $s"; done
 # flannel-process
 pgrep -x 'flanneld' && echo 'RESIDUE flannel-process: flanneld processes'
 # k3s-node-password
@@ -180,7 +180,7 @@ pgrep -a -x 'k3s-server' | grep -P '^\d+ (?!\S*k3s\s+(kubectl|crictl|ctr|check-c
 pgrep -a -x 'k3s-agent' | grep -P '^\d+ (?!\S*k3s\s+(kubectl|crictl|ctr|check-config|etcd-snapshot|token|certificate|secrets-encrypt|completion)\b)' && echo 'RESIDUE k3s-process: k3s-agent processes'
 pgrep -a -x 'k3s' | grep -P '^\d+ (?!\S*k3s\s+(kubectl|crictl|ctr|check-config|etcd-snapshot|token|certificate|secrets-encrypt|completion)\b)' && echo 'RESIDUE k3s-process: k3s processes'
 # k3s-containerd-shims
-pgrep -a -x 'containerd-shim' | grep -P '^\d+ .*?/var/lib/rancher/k3s/data/[^/ ]+/bin/containerd-shim' && echo 'RESIDUE k3s-containerd-shims: containerd-shim processes'
+pgrep -a -x 'containerd-shim' | grep -P '^\d+ .*?(?:(^|\s)/var/lib/rancher/k3s/data/[^/ ]+/bin/containerd-shim(-runc-v2)?(\s|$))' && echo 'RESIDUE k3s-containerd-shims: containerd-shim processes'
 # k3s-run-state
 [ -d /run/k3s ] && echo 'RESIDUE k3s-run-state: /run/k3s'
 # k3s-run-mounts
@@ -195,7 +195,7 @@ mount | grep -E ' on /run/k3s/.* ' && echo 'RESIDUE k3s-run-mounts: mounts'
 ls -d /etc/yum.repos.d/rancher-k3s-common*.repo 2>/dev/null && echo 'RESIDUE k3s-selinux-repo: /etc/yum.repos.d/rancher-k3s-common*.repo'
 ls -d /etc/zypp/repos.d/rancher-k3s-common*.repo 2>/dev/null && echo 'RESIDUE k3s-selinux-repo: /etc/zypp/repos.d/rancher-k3s-common*.repo'
 # kube-proxy-iptables-base-chains
-for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^:(?=KUBE-(?!(SVC|SEP|EXT|FW|SVL|XLB)-[A-Z0-9]{16}(?=\s|$)|ROUTER-|NWPLCY-|POD-FW-|FIREWALL(?=\s|$)|MARK-DROP(?=\s|$)|KUBELET-CANARY(?=\s|$)|IPTABLES-HINT(?=\s|$)))\S+ ' && echo "RESIDUE kube-proxy-iptables-base-chains: $s"; done
+for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^:(?!KUBE-((SVC|SEP|EXT|FW|SVL|XLB)-[A-Z0-9]{16}(?=\s|$)|ROUTER-|NWPLCY-|POD-FW-|FIREWALL(?=\s|$)|MARK-DROP(?=\s|$)|KUBELET-CANARY(?=\s|$)|IPTABLES-HINT(?=\s|$)))(?=KUBE-)\S+ ' && echo "RESIDUE kube-proxy-iptables-base-chains: $s"; done
 # kube-proxy-iptables-service-chains
 for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^:(?=KUBE-(SVC|SEP|EXT|FW|SVL|XLB)-[A-Z0-9]{16}(?=\s|$))\S+ ' && echo "RESIDUE kube-proxy-iptables-service-chains: $s"; done
 # kube-proxy-nft-tables
@@ -206,7 +206,7 @@ ipvsadm -Ln 2>/dev/null | grep -E '^(TCP|UDP|SCTP) ' && echo 'RESIDUE kube-proxy
 # kube-proxy-ipvs-interface
 ip -o link show | grep -E '^[0-9]+: kube-ipvs0[:@]' && echo 'RESIDUE kube-proxy-ipvs-interface: links'
 # kube-proxy-ipsets
-ipset list -n 2>/dev/null | grep -P '^(?:KUBE-(?!SRC-|DST-))' && echo 'RESIDUE kube-proxy-ipsets: sets'
+ipset list -n 2>/dev/null | grep -P '^(?!KUBE-(SRC|DST)-)(?:KUBE-)' && echo 'RESIDUE kube-proxy-ipsets: sets'
 # kube-proxy-process
 pgrep -x 'kube-proxy' && echo 'RESIDUE kube-proxy-process: kube-proxy processes'
 # kube-proxy-ports
@@ -411,17 +411,17 @@ ls -d /var/backups/etcd-* 2>/dev/null && echo 'RESIDUE kubespray-etcd-backups: /
 [ -f /etc/kubernetes/manifests/haproxy.yml ] && echo 'RESIDUE kubespray-localhost-lb-manifests: /etc/kubernetes/manifests/haproxy.yml'
 [ -f /etc/kubernetes/manifests/kube-vip.yml ] && echo 'RESIDUE kubespray-localhost-lb-manifests: /etc/kubernetes/manifests/kube-vip.yml'
 # kubespray-localhost-lb-config
-grep -P '^\s*(backend\s+kube_api_backend|upstream\s+kube_apiserver\s*\{)' /etc/haproxy/haproxy.cfg /etc/nginx/nginx.conf 2>/dev/null && echo 'RESIDUE kubespray-localhost-lb-config: lines'
+grep -P '^\s*(backend\s+kube_api_backend(\s|$)|upstream\s+kube_apiserver\s*\{)' /etc/haproxy/haproxy.cfg /etc/nginx/nginx.conf 2>/dev/null && echo 'RESIDUE kubespray-localhost-lb-config: lines'
 # kubespray-hosts-inventory-block
 grep -F -e '# Ansible inventory hosts BEGIN' /etc/hosts 2>/dev/null && echo 'RESIDUE kubespray-hosts-inventory-block: marker block'
 # kubespray-hosts-lb-apiserver
-grep -P '^\s*\S+\s+.*\blb-apiserver\.kubernetes\.local\b.*$' /etc/hosts 2>/dev/null && echo 'RESIDUE kubespray-hosts-lb-apiserver: lines'
+grep -P '^\s*[^#\s]\S*\s+(.*\s)?lb-apiserver\.kubernetes\.local(\s.*)?$' /etc/hosts 2>/dev/null && echo 'RESIDUE kubespray-hosts-lb-apiserver: lines'
 # kubespray-dhclient-block
 grep -F -e '# Ansible entries BEGIN' /etc/dhclient.conf /etc/dhcp/dhclient.conf 2>/dev/null && echo 'RESIDUE kubespray-dhclient-block: marker block'
 # kubespray-resolv-conf-nodelocaldns
-grep -P '^(nameserver\s+169\.254\.(25|20)\.10\s*|search\s.*\bdefault\.svc\.\S+.*)$' /etc/resolv.conf 2>/dev/null && echo 'RESIDUE kubespray-resolv-conf-nodelocaldns: lines'
+grep -P '^(nameserver\s+169\.254\.(25|20)\.10\s*|search\s(.*\s)?default\.svc\.\S+.*)$' /etc/resolv.conf 2>/dev/null && echo 'RESIDUE kubespray-resolv-conf-nodelocaldns: lines'
 # kubespray-networkmanager-dns
-grep -P '^.*169\.254\.(25|20)\.10.*$' /etc/NetworkManager/conf.d/*.conf 2>/dev/null && echo 'RESIDUE kubespray-networkmanager-dns: lines'
+grep -P '^(.*[^0-9.])?169\.254\.(25|20)\.10([^0-9.].*)?$' /etc/NetworkManager/conf.d/*.conf 2>/dev/null && echo 'RESIDUE kubespray-networkmanager-dns: lines'
 # kubespray-resolved-dropin
 [ -f /etc/systemd/resolved.conf.d/kubespray.conf ] && echo 'RESIDUE kubespray-resolved-dropin: /etc/systemd/resolved.conf.d/kubespray.conf'
 # kubespray-sysctl-settings
@@ -436,7 +436,7 @@ ls -d /sys/fs/cgroup/kube.slice /sys/fs/cgroup/*/kube.slice 2>/dev/null | grep .
 # kubespray-nodelocaldns-interface
 ip -o link show | grep -E '^[0-9]+: nodelocaldns[:@]' && echo 'RESIDUE kubespray-nodelocaldns-interface: links'
 # kubespray-nodelocaldns-iptables-rules
-for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^-A (?=(PREROUTING\s|OUTPUT\s|INPUT\s))\S+ (?=.*?169\.254\.(25|20)\.10)' && echo "RESIDUE kubespray-nodelocaldns-iptables-rules: $s"; done
+for s in iptables-nft-save ip6tables-nft-save iptables-legacy-save ip6tables-legacy-save; do $s 2>/dev/null | grep -P '^-A (?=(PREROUTING\s|OUTPUT\s|INPUT\s))\S+ (?=.*?(?:(^|[^0-9.])169\.254\.(25|20)\.10(/32)?([^0-9./]|$)))' && echo "RESIDUE kubespray-nodelocaldns-iptables-rules: $s"; done
 # kubespray-nodelocaldns-port
 ss -Hlntu | grep -E '\s(169\.254\.25\.10|169\.254\.20\.10):(53|9254)\s' && echo 'RESIDUE kubespray-nodelocaldns-port: listeners'
 # kubespray-nodelocaldns-process
@@ -516,7 +516,7 @@ ls -d /etc/sysconfig/rke2-* 2>/dev/null && echo 'RESIDUE rke2-env-files: /etc/sy
 # rke2-process
 pgrep -a -x 'rke2' | grep -P '^\d+ (?!\S*rke2\s+(etcd-snapshot|certificate|secrets-encrypt|token|completion)\b)' && echo 'RESIDUE rke2-process: rke2 processes'
 # rke2-containerd-shims
-pgrep -a -x 'containerd-shim' | grep -P '^\d+ .*?/var/lib/rancher/rke2/data/[^/ ]+/bin/containerd-shim' && echo 'RESIDUE rke2-containerd-shims: containerd-shim processes'
+pgrep -a -x 'containerd-shim' | grep -P '^\d+ .*?(?:(^|\s)/var/lib/rancher/rke2/data/[^/ ]+/bin/containerd-shim(-runc-v2)?(\s|$))' && echo 'RESIDUE rke2-containerd-shims: containerd-shim processes'
 # rke2-supervisor-port
 ss -Hlnt | grep -E '\s\S*:9345\s' && echo 'RESIDUE rke2-supervisor-port: listeners'
 # rke2-cilium-iptables-chains

@@ -49,7 +49,7 @@ function globRe(glob, { slash = true, star = '.*' } = {}) {
 /** A rule's JS regex over a whole name as a PCRE piece followed by a blank: no ^, and $ means "name ends". */
 const nameRe = (re) => re.replace(/^\^/, '').replace(/(?<!\\)\$/g, '(?=\\s|$)');
 /** A rule's JS regex searched in the rest of a line: anchored ones start there, others anywhere after it. */
-const restRe = (re) => (re.startsWith('^') ? re.slice(1) : `.*?${re}`);
+const restRe = (re) => (re.startsWith('^') ? re.slice(1) : `.*?(?:${re})`);
 const alt = (list) => (list.length === 1 ? list[0] : `(${list.join('|')})`);
 const say = (rule, what) => `echo ${q(`RESIDUE ${rule.id}: ${what}`)}`;
 
@@ -119,11 +119,14 @@ for (const rule of rules) {
       // A chain name, then a blank: globs match the whole name, a rule's regex searches in it (JS test()).
       const chainNames = [...(c.chains ?? []).map((g) => `${globRe(g, { slash: false, star: '\\S*' })}\\s`)];
       if (c.chainRegex) chainNames.push(c.chainRegex.startsWith('^') ? nameRe(c.chainRegex) : `\\S*?${nameRe(c.chainRegex)}`);
-      const chainAlt = chainNames.length ? `(?=${alt(chainNames)})\\S+` : '\\S+';
+      // A rule's …Exclude regex (RE2 has no lookahead) becomes a negative lookahead again for grep -P.
+      const chainNot = c.chainRegexExclude ? `(?!${nameRe(c.chainRegexExclude)})` : '';
+      const chainAlt = chainNames.length ? `${chainNot}(?=${alt(chainNames)})\\S+` : `${chainNot}\\S+`;
       let re;
-      if (c.ruleComment || c.ruleMatch || c.ruleTarget) {
+      if (c.ruleComment || c.ruleMatch || c.ruleMatchExclude || c.ruleTarget) {
         re = `^-A ${chainAlt} `;
         if (c.ruleMatch) re += `(?=${restRe(c.ruleMatch)})`;
+        if (c.ruleMatchExclude) re += `(?!${restRe(c.ruleMatchExclude)})`;
         if (c.ruleComment) re += `(?=.*?--comment "?${c.ruleComment.startsWith('^') ? c.ruleComment.slice(1) : `[^"]*${c.ruleComment}`})`;
         if (c.ruleTarget) re += `(?=.*? -[jg] ${alt(c.ruleTarget.map((t) => globRe(t, { slash: false, star: '\\S*' })))}(\\s|$))`;
       } else {
@@ -142,7 +145,8 @@ for (const rule of rules) {
     case 'ipset': {
       const names = [...(c.names ?? []).map((n) => `${globRe(n, { slash: false })}$`)];
       if (c.nameRegex) names.push(`(?:${c.nameRegex.replace(/^\^/, '')})`);
-      emit(rule, `ipset list -n 2>/dev/null | grep -P ${q(`^${alt(names)}`)} && ${say(rule, 'sets')}`);
+      const not = c.nameRegexExclude ? `(?!${c.nameRegexExclude.replace(/^\^/, '')})` : '';
+      emit(rule, `ipset list -n 2>/dev/null | grep -P ${q(`^${not}${alt(names)}`)} && ${say(rule, 'sets')}`);
       break;
     }
     case 'systemd-unit': {
@@ -161,7 +165,8 @@ for (const rule of rules) {
       // pgrep matches comm against a regex, one name per call (it refuses patterns over 15 characters).
       for (const n of c.comm) {
         const comm = globRe(n, { slash: false });
-        if (c.cmdline) emit(rule, `pgrep -a -x ${q(comm)} | grep -P ${q(`^\\d+ ${restRe(c.cmdline)}`)} && ${say(rule, `${n} processes`)}`);
+        const not = c.cmdlineExclude ? `(?!${restRe(c.cmdlineExclude)})` : '';
+        if (c.cmdline || not) emit(rule, `pgrep -a -x ${q(comm)} | grep -P ${q(`^\\d+ ${not}${c.cmdline ? restRe(c.cmdline) : ''}`)} && ${say(rule, `${n} processes`)}`);
         else emit(rule, `pgrep -x ${q(comm)} && ${say(rule, `${n} processes`)}`);
       }
       break;

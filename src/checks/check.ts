@@ -3,6 +3,7 @@
 // them, the fix variables its findings carry (typed), and its metadata (schema fields, regex fields, SARIF
 // precision, start order, README line). The registry (./index.ts) is typed so a missing kind fails `tsc`.
 import { globsMatcher } from '../glob.js';
+import { includeExcludeMatcher } from '../rule-regex.js';
 import type { CheckKind, CheckOf } from '../model/rule.js';
 import type { ProbeContext } from '../probes/context.js';
 import type { Probe } from '../probes/probe.js';
@@ -56,12 +57,16 @@ export interface CheckDefinition<K extends CheckKind, Facts, V extends FixVarsSh
   match(check: CheckOf<K>, facts: Facts, ctx: ProbeContext): MatchOutcome<V>;
 }
 
-/** A name matcher from globs and/or a regex; with neither it matches everything. */
-export function nameMatcher(globs: readonly string[] | undefined, regex: string | undefined): (name: string) => boolean {
+/**
+ * A name matcher from globs and/or a regex (RE2 syntax), minus the names `exclude` matches; with neither globs
+ * nor regex it matches every name `exclude` does not.
+ */
+export function nameMatcher(globs: readonly string[] | undefined, regex: string | undefined, exclude?: string): (name: string) => boolean {
   const g = globs && globs.length > 0 ? globsMatcher(globs) : undefined;
-  const r = regex ? new RegExp(regex) : undefined;
-  if (!g && !r) return () => true;
-  return (name) => (g ? g(name) : false) || (r ? r.test(name) : false);
+  const r = regex ? includeExcludeMatcher(regex, undefined) : undefined;
+  const x = exclude ? includeExcludeMatcher(exclude, undefined) : undefined;
+  const included = !g && !r ? () => true : (name: string) => (g ? g(name) : false) || (r ? r(name) : false);
+  return x ? (name) => included(name) && !x(name) : included;
 }
 
 export function globMatcher(globs: readonly string[] | undefined): ((s: string) => boolean) | undefined {

@@ -1,5 +1,6 @@
 import { fileContentProbe, type FileContentFacts } from '../probes/file-content.js';
 import type { CheckDefinition, RawFinding } from './check.js';
+import { compileRuleRegex } from '../rule-regex.js';
 
 /** Escapes text for a sed basic regular expression between `/` delimiters. */
 export function sedLiteral(text: string): string {
@@ -26,15 +27,6 @@ function lineRanges(lines: readonly string[], begin: string, end: string): Array
   return ranges;
 }
 
-function matchedLines(text: string, regex: RegExp): number[] {
-  const lines = new Set<number>();
-  for (const m of text.matchAll(regex)) {
-    const start = m.index ?? 0;
-    lines.add(text.slice(0, start).split('\n').length);
-    if (m[0].length === 0) break;
-  }
-  return [...lines].sort((a, b) => a - b);
-}
 
 /** `sedDelete`: a sed program deleting the matched marker block or lines, e.g. `/# kubekey hosts BEGIN/,/# kubekey hosts END/d`. */
 /** lines: the exact blocks of lines seen (each block's lines joined by newlines): what the fix plan removes. */
@@ -79,7 +71,7 @@ export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts,
             },
           });
         } else if (check.regex) {
-          const numbers = matchedLines(f.text, new RegExp(check.regex, 'gm'));
+          const numbers = compileRuleRegex(check.regex).matchingLines(f.text);
           if (numbers.length === 0) continue;
           const lines = splitLines(f.text);
           findings.push({

@@ -7,9 +7,9 @@ export type InterfaceFixVars = { target: string; linkKind: string; targetHex?: s
 
 export const interfaceCheck: CheckDefinition<'interface', LinkInfo[], InterfaceFixVars> = {
   kind: 'interface',
-  doc: { fields: '`names`, `nameRegex`, `linkKinds` (bridge, vxlan, veth, ipip, dummy, wireguard...), `master`', findingPer: 'link, DOWN ones included' },
-  params: { names: 'optional', nameRegex: 'optional', linkKinds: 'optional', master: 'optional' },
-  regexFields: ['nameRegex'],
+  doc: { fields: '`names`, `nameRegex`, `nameRegexExclude`, `linkKinds` (bridge, vxlan, veth, ipip, dummy, wireguard...), `master`', findingPer: 'link, DOWN ones included' },
+  params: { names: 'optional', nameRegex: 'optional', nameRegexExclude: 'optional', linkKinds: 'optional', master: 'optional' },
+  regexFields: ['nameRegex', 'nameRegexExclude'],
   fixVars: {
     target: 'the link name (one that is not valid UTF-8 with `\\xHH` for each raw byte)',
     linkKind: 'the link kind (`ip -d link`), empty for a plain device',
@@ -19,7 +19,7 @@ export const interfaceCheck: CheckDefinition<'interface', LinkInfo[], InterfaceF
   startOrder: 3,
   probe: interfaceProbe,
   match(check, links) {
-    const name = check.names || check.nameRegex ? nameMatcher(check.names, check.nameRegex) : () => true;
+    const name = check.names || check.nameRegex || check.nameRegexExclude ? nameMatcher(check.names, check.nameRegex, check.nameRegexExclude) : () => true;
     const kind = globMatcher(check.linkKinds);
     const findings = links
       .filter((l) => name(l.name) && (!kind || kind(l.kind ?? '')) && (!check.master || l.master === check.master))

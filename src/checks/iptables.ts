@@ -5,6 +5,7 @@ import { ALL_BACKENDS, ALL_FAMILIES, iptablesProbe, type IptablesSource } from '
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher, nameMatcher } from './check.js';
 import { hasRawBytes, showRawBytes } from '../byte-names.js';
+import { includeExcludeMatcher } from '../rule-regex.js';
 
 /**
  * Chains that belong to other software and are never reported, whatever a rule says: Docker, Tailscale (ts-*),
@@ -91,20 +92,22 @@ export type IptablesFixVars = { target: string; iptables: string; family: string
 export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], IptablesFixVars> = {
   kind: 'iptables',
   doc: {
-    fields: '`chains`, `chainRegex`, `tables`, `families`, `backends` (nft and legacy, reported separately); rule level: `ruleComment`, `ruleTarget`, `ruleMatch`',
+    fields: '`chains`, `chainRegex`, `chainRegexExclude`, `tables`, `families`, `backends` (nft and legacy, reported separately); rule level: `ruleComment`, `ruleTarget`, `ruleMatch`, `ruleMatchExclude`',
     findingPer: 'chain `<family>/<backend>/<table>/<chain>` or rule',
   },
   params: {
     chains: 'optional',
     chainRegex: 'optional',
+    chainRegexExclude: 'optional',
     tables: 'optional',
     families: 'optional',
     backends: 'optional',
     ruleComment: 'optional',
     ruleTarget: 'optional',
     ruleMatch: 'optional',
+    ruleMatchExclude: 'optional',
   },
-  regexFields: ['chainRegex', 'ruleComment', 'ruleMatch'],
+  regexFields: ['chainRegex', 'chainRegexExclude', 'ruleComment', 'ruleMatch', 'ruleMatchExclude'],
   fixVars: {
     target: '`<family>/<backend>/<table>/<chain>`',
     iptables: "the backend's command (e.g. `ip6tables-legacy`)",
@@ -123,11 +126,11 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], Iptabl
     const families = check.families ?? ALL_FAMILIES;
     const backends = check.backends ?? ALL_BACKENDS;
     const tables = new Set<IptablesTable>(check.tables ?? IPTABLES_TABLES);
-    const chainMatches = check.chains || check.chainRegex ? nameMatcher(check.chains, check.chainRegex) : undefined;
-    const ruleMode = Boolean(check.ruleComment || check.ruleTarget || check.ruleMatch);
-    const comment = check.ruleComment ? new RegExp(check.ruleComment) : undefined;
+    const chainMatches = check.chains || check.chainRegex || check.chainRegexExclude ? nameMatcher(check.chains, check.chainRegex, check.chainRegexExclude) : undefined;
+    const ruleMode = Boolean(check.ruleComment || check.ruleTarget || check.ruleMatch || check.ruleMatchExclude);
+    const comment = includeExcludeMatcher(check.ruleComment, undefined);
     const target = globMatcher(check.ruleTarget);
-    const spec = check.ruleMatch ? new RegExp(check.ruleMatch) : undefined;
+    const spec = includeExcludeMatcher(check.ruleMatch, check.ruleMatchExclude);
     const findings: RawFinding<IptablesFixVars>[] = [];
     const failed: string[] = [];
     for (const src of sources) {
@@ -148,9 +151,9 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], Iptabl
             if (isForeign(chain) || (chainMatches && !chainMatches(chain))) continue;
             for (const r of rules) {
               if (r.target && isForeign(r.target)) continue;
-              if (comment && !(r.comment !== undefined && comment.test(r.comment))) continue;
+              if (comment && !(r.comment !== undefined && comment(r.comment))) continue;
               if (target && !(r.target !== undefined && target(r.target))) continue;
-              if (spec && !spec.test(ruleText(r))) continue;
+              if (spec && !spec(ruleText(r))) continue;
               findings.push(
                 shownAsBytes({
                   target: `${prefix}/${r.chain}: ${ruleText(r)}`,

@@ -38,6 +38,7 @@ export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
       problems.push(...(seen?.problems ?? []));
       for (const e of seen?.entries ?? []) {
         if (wantType !== 'any' && e.type !== wantType) continue;
+        if (check.condition === 'non-empty' && e.unlisted) problems.push(e.unlisted);
         if (check.condition === 'non-empty' && !e.nonEmpty) continue;
         if (excluded(e.hostPath)) continue;
         const vars: PathFixVars = e.linkTarget === undefined ? { target: e.hostPath } : { target: e.hostPath, linkTarget: e.linkTarget };

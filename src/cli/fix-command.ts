@@ -1,13 +1,13 @@
 // `kube-residue fix`: turn a scan (run now, or a saved JSON report) into a shell script that removes what was
 // found, in an order that works, for a person to review and run. kube-residue runs none of it: it writes the
 // script to a file or to standard output, and that is all it changes.
-import { writeFileSync } from 'node:fs';
 import type { ScanResult } from '../model/result.js';
 import { EXIT } from '../engine/exit-code.js';
 import { planFix } from '../fix/plan.js';
 import { renderScript } from '../fix/script.js';
 import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
+import { destinationProblem, writeFileChunks } from './outputs.js';
 import { loadRuleSet } from './rule-set.js';
 import { scanWithOptions, type RuleSelectionOptions } from './scan-run.js';
 
@@ -23,6 +23,11 @@ export interface FixCommandOptions extends RuleSelectionOptions {
 export const SCAN_ONLY_OPTIONS = ['profile', 'tag', 'rule', 'skip', 'root', 'timeout'] as const;
 
 export async function fixCommand(opts: FixCommandOptions, explicit: readonly string[]): Promise<number> {
+  // The script's destination is checked before scanning, like a scan's reports.
+  if (opts.output !== undefined) {
+    const problem = destinationProblem(opts.output);
+    if (problem) throw new UsageError(`cannot write the fix script to ${opts.output}: ${problem}`);
+  }
   let result: ScanResult;
   let source: string;
   if (opts.from !== undefined) {
@@ -38,7 +43,8 @@ export async function fixCommand(opts: FixCommandOptions, explicit: readonly str
       // Nothing of the report's own fix commands is used: they are derived again from the rules.
       result = rederive(readReport(opts.from), ruleSet.rules, ruleSource);
     } catch (err) {
-      if (err instanceof InvalidReport || err instanceof ReportMismatch) throw new UsageError(`${opts.from}: ${err.message}`);
+      if (err instanceof InvalidReport) throw new UsageError(err.message);
+      if (err instanceof ReportMismatch) throw new UsageError(`${opts.from}: ${err.message}`);
       throw err;
     }
     source = `report ${opts.from}`;
@@ -52,7 +58,7 @@ export async function fixCommand(opts: FixCommandOptions, explicit: readonly str
   const commands = plan.steps.reduce((n, s) => n + s.blocks.length, 0);
   const summary = `${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${plan.counts.findings} finding${plan.counts.findings === 1 ? '' : 's'}, ${plan.refused.length} refused, ${plan.manual.length} left for you`;
   if (opts.output !== undefined) {
-    writeFileSync(opts.output, script, { mode: 0o755 });
+    writeFileChunks(opts.output, [script], 0o755);
     process.stderr.write(
       `kube-residue: wrote the fix plan to ${opts.output} (${summary}).\n` +
         (commands > 0 ? `Review it, preview it with: sh ${opts.output} --dry-run\nthen run it yourself as root: sudo sh ${opts.output}\nand scan again.\n` : 'Nothing to fix.\n'),

@@ -22,11 +22,9 @@ export function parseSeconds(value: string): number {
   return n;
 }
 
-/** `--report sarif=out.sarif` → { format, file }; `--report json` alone means standard output. */
-export function parseReportSpec(value: string, previous: Array<{ format: string; file?: string }>): Array<{ format: string; file?: string }> {
+/** `--report sarif=out.sarif` → { format, file }. A report always names its file: standard output is --format's. */
+export function parseReportSpec(value: string, previous: Array<{ format: string; file: string }>): Array<{ format: string; file: string }> {
   const eq = value.indexOf('=');
-  const format = eq === -1 ? value : value.slice(0, eq);
-  const file = eq === -1 ? undefined : value.slice(eq + 1);
-  if (!format || file === '') throw new InvalidArgumentError('expected <format>=<file>');
-  return [...previous, { format, file }];
+  if (eq <= 0 || eq === value.length - 1) throw new InvalidArgumentError('expected <format>=<file> (standard output takes the --format report)');
+  return [...previous, { format: value.slice(0, eq), file: value.slice(eq + 1) }];
 }

@@ -1,7 +1,8 @@
 // `kube-residue rules list|show|validate`: browse the rule packs and check user rule files.
 import type { Rule } from '../model/rule.js';
+import { multiLine, oneLine } from '../display-text.js';
 import { UsageError } from './errors.js';
-import { loadRuleSet } from './rule-set.js';
+import { loadRuleSet, loadUserRules } from './rule-set.js';
 
 export interface RuleSourceOptions {
   rules: string[];
@@ -25,10 +26,27 @@ export async function rulesListCommand(opts: RuleSourceOptions & { format: strin
   if (opts.format !== 'table') throw new UsageError(`unknown format "${opts.format}" (table, json)`);
   // Loaded here, not at start-up: every other command (a scan above all) would pay for it.
   const Table = (await import('cli-table3')).default;
-  const table = new Table({ head: ['ID', 'Severity', 'Kind', 'Tags', 'Title'], style: { head: [], border: [] }, wordWrap: true, colWidths: [42, 10, 14, 34, 50] });
-  for (const r of list) table.push([r.id, r.severity, kindsOf(r), r.tags.join(', '), r.title]);
-  process.stdout.write(`${table.toString()}\n${list.length} rules\n`);
+  const table = new Table({ head: ['ID', 'Severity', 'Kind', 'Tags', 'Title'], style: { head: [], border: [] }, wordWrap: true, wrapOnWordBoundary: false, colWidths: listColumnWidths(terminalColumns()) });
+  for (const r of list) table.push([r.id, r.severity, kindsOf(r), r.tags.join(', '), oneLine(r.title)]);
+  process.stdout.write(`${table.toString()}\n${list.length} rule${list.length === 1 ? '' : 's'}\n`);
   return 0;
+}
+
+/** The terminal's width, or $COLUMNS when standard output is not a terminal, else 160. */
+function terminalColumns(): number {
+  const env = Number(process.env.COLUMNS);
+  return process.stdout.columns || (Number.isInteger(env) && env > 0 ? env : 160);
+}
+
+/** Column widths (padding included) whose sum plus the 6 border characters fits in `columns`. */
+export function listColumnWidths(columns: number): number[] {
+  const usable = Math.max(60, columns) - 6;
+  const severity = 10;
+  const kind = 14;
+  const id = Math.min(42, Math.max(12, Math.floor((usable - severity - kind) * 0.36)));
+  const rest = usable - severity - kind - id;
+  const tags = Math.max(8, Math.floor(rest * 0.4));
+  return [id, severity, kind, tags, Math.max(8, rest - tags)];
 }
 
 export async function rulesShowCommand(id: string, opts: RuleSourceOptions & { format: string }): Promise<number> {
@@ -61,15 +79,17 @@ export async function rulesShowCommand(id: string, opts: RuleSourceOptions & { f
     'references:',
     ...rule.references.map((r) => `  ${r}`),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // A user's rule file is text from elsewhere: its invisible characters are shown, not sent to the terminal.
+  process.stdout.write(`${multiLine(lines.join('\n'))}\n`);
   return 0;
 }
 
-export async function rulesValidateCommand(files: string[]): Promise<number> {
-  const { expandRuleArgs, formatProblem, loadRuleFiles } = await import('../rules/load.js');
-  const loaded = loadRuleFiles(expandRuleArgs(files), { builtin: false });
+/** The same verdict a scan would give these files: schema, regexes, templates, duplicate ids, built-in clashes. */
+export async function rulesValidateCommand(files: string[], opts: { builtin: boolean }): Promise<number> {
+  const builtin = opts.builtin ? (await loadRuleSet({ builtin: true, extra: [] })).rules : [];
+  const loaded = await loadUserRules(files, builtin);
   if (loaded.problems.length > 0) {
-    process.stderr.write(`${loaded.problems.map(formatProblem).join('\n')}\n`);
+    process.stderr.write(`${loaded.problems.join('\n')}\n`);
     return 2;
   }
   for (const f of loaded.files) process.stdout.write(`ok ${f.file}: pack ${f.pack}, ${f.rules} rule${f.rules === 1 ? '' : 's'}\n`);

@@ -6,6 +6,7 @@ import { runScan } from '../engine/scan.js';
 import { selectRules } from '../rules/select.js';
 import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
+import { checkScanRoot } from './root-check.js';
 import { loadRuleSet } from './rule-set.js';
 
 /** Which rules, against which root, within what time: the options `scan` and `fix` share. */
@@ -31,6 +32,7 @@ export async function scanWithOptions(opts: ScanRunOptions): Promise<ScanResult>
   const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
   const { selected, errors } = selectRules(ruleSet.rules, { profile: opts.profile, tags: opts.tag, rules: opts.rule, skip: opts.skip, cluster: opts.cluster });
   if (errors.length > 0) throw new UsageError(errors.join('\n'));
+  checkScanRoot(opts.root, selected);
   return runScan({
     rules: selected,
     root: opts.root,

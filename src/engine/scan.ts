@@ -9,6 +9,7 @@ import { createProbeContext, type ProbeContext } from '../probes/context.js';
 import { ProbeUnavailable } from '../probes/probe.js';
 import { hostIdentity } from '../host/identity.js';
 import { renderFix } from './fix-template.js';
+import { ComparisonTimeout, withComparisonDeadline } from '../comparison-deadline.js';
 import { atOrAbove } from '../model/severity.js';
 
 export interface ScanOptions {
@@ -112,8 +113,10 @@ function evaluate(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ct
   if (!outcome.ok) return { ...base, status: 'unchecked', reason: outcome.reason };
   let match;
   try {
-    match = def.match(rule.check as never, outcome.facts, ctx);
+    // Comparing is bounded like probing: a rule whose comparison outlasts --timeout is unchecked, not clean.
+    match = withComparisonDeadline(ctx.timeoutMs, () => def.match(rule.check as never, outcome.facts, ctx));
   } catch (err) {
+    if (err instanceof ComparisonTimeout) return { ...base, status: 'unchecked', reason: err.message };
     return { ...base, status: 'unchecked', reason: `comparison failed: ${(err as Error).message}` };
   }
   const findings: Finding[] = match.findings

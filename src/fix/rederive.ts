@@ -8,6 +8,7 @@ import { globsMatcher } from '../glob.js';
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import type { CheckKind, CheckOf, Rule } from '../model/rule.js';
 import { renderFix } from '../engine/fix-template.js';
+import { compileRuleRegex } from '../rule-regex.js';
 import { parseCommand } from './rule-commands.js';
 import { displayText } from './shell-text.js';
 import { readValues, type FixValues } from './values.js';
@@ -22,9 +23,10 @@ export class ReportMismatch extends Error {
 type Fit<K extends CheckKind> = (check: CheckOf<K>, v: FixValues<K>) => string | undefined;
 
 const matches = (globs: readonly string[] | undefined, value: string): boolean => !globs || globs.length === 0 || globsMatcher(globs)(value);
-const regexMatches = (regex: string | undefined, value: string): boolean => regex === undefined || new RegExp(regex).test(value);
+// Rule regexes are RE2 (src/rule-regex.ts), matched as the checks match them.
+const regexMatches = (regex: string | undefined, value: string): boolean => regex === undefined || compileRuleRegex(regex).test(value);
 const nameFits = (globs: readonly string[] | undefined, regex: string | undefined, value: string): boolean =>
-  (!globs && regex === undefined) || (globs !== undefined && globs.length > 0 && globsMatcher(globs)(value)) || (regex !== undefined && new RegExp(regex).test(value));
+  (!globs && regex === undefined) || (globs !== undefined && globs.length > 0 && globsMatcher(globs)(value)) || (regex !== undefined && compileRuleRegex(regex).test(value));
 
 /** `/var/run/x` and `/run/x` are the same place (the probes read both spellings). */
 function runSpellings(p: string): string[] {
@@ -70,9 +72,9 @@ const FITS = {
       const target = jumpTarget(words);
       const comment = commentOf(words);
       if (!chainMatches(chain)) return `chain ${chain} is not one the rule looks at`;
-      if (c.ruleComment && !(comment !== undefined && new RegExp(c.ruleComment).test(comment))) return 'the rule\u2019s comment is not one the rule looks for';
+      if (c.ruleComment && !(comment !== undefined && compileRuleRegex(c.ruleComment).test(comment))) return 'the rule\u2019s comment is not one the rule looks for';
       if (c.ruleTarget && !(target !== undefined && globsMatcher(c.ruleTarget)(target))) return 'the rule\u2019s target is not one the rule looks for';
-      if (c.ruleMatch && !new RegExp(c.ruleMatch).test(words.join(' '))) return 'the rule is not one the rule looks for';
+      if (c.ruleMatch && !compileRuleRegex(c.ruleMatch).test(words.join(' '))) return 'the rule is not one the rule looks for';
       return undefined;
     }
     if (v.rule) return 'a rule where the rule reports chains';
@@ -96,7 +98,7 @@ const FITS = {
     for (const block of v.lines ?? []) {
       const lines = block.split('\n');
       if (c.marker && !(lines[0]?.includes(c.marker.begin) && lines[lines.length - 1]?.includes(c.marker.end))) return 'a recorded block is not one between the rule\u2019s markers';
-      if (c.regex && !(lines.length === 1 && regexMatches(c.regex, block))) return 'a recorded line does not match the rule\u2019s regex';
+      if (c.regex && !(lines.length === 1 && regexMatches(c.regex, block.replace(/\r$/, '')))) return 'a recorded line does not match the rule\u2019s regex';
     }
     return undefined;
   },

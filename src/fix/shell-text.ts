@@ -3,15 +3,11 @@
 // see — line breaks, other control characters, bidirectional overrides, zero-width characters — are written
 // as a visible printf escape instead of being hidden inside quotes, so each command stays on one line and
 // reads as what it does.
+import { hasInvisible, INVISIBLE_RUN, oneLine } from '../display-text.js';
 import { quoteWord } from '../engine/fix-template.js';
 
-/** Characters that are never placed raw into the script: C0/C1 controls, DEL, bidi controls, zero-width, separators. */
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/u;
-const INVISIBLE_RUN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+/gu;
-
-export function hasInvisible(s: string): boolean {
-  return INVISIBLE.test(s);
-}
+// Which characters are invisible is defined once, in display-text.ts, for the script and the reports alike.
+export { hasInvisible };
 
 /** POSIX printf octal escapes for the UTF-8 bytes of `s`. */
 function octalBytes(s: string): string {
@@ -85,13 +81,7 @@ export function bytesWord(hex: string): string {
  * reorder what a reviewer sees.
  */
 export function displayText(s: string): string {
-  return s.replace(/[\\\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu, (c) => {
-    if (c === '\\') return '\\\\';
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
-  });
+  return oneLine(s, { escapeBackslash: true });
 }
 
 /**

@@ -63,12 +63,12 @@ export function distroAndRelease(fields: Record<string, string>): { distro: stri
 
 function fromFiles(ctx: ProbeContext): HostIdentity {
   return {
-    hostname: readTrim(ctx.hostPath('/etc/hostname')) ?? 'unknown',
-    os: osReleaseName(readTrim(ctx.hostPath('/etc/os-release')) ?? readTrim(ctx.hostPath('/usr/lib/os-release'))) ?? 'unknown',
+    hostname: readTrim(ctx.hostPathFollow('/etc/hostname')) ?? 'unknown',
+    os: osReleaseName(readTrim(ctx.hostPathFollow('/etc/os-release')) ?? readTrim(ctx.hostPathFollow('/usr/lib/os-release'))) ?? 'unknown',
     kernel: 'unknown (--root)',
     arch: 'unknown',
     root: ctx.root,
-    machineId: readTrim(ctx.hostPath('/etc/machine-id')),
+    machineId: readTrim(ctx.hostPathFollow('/etc/machine-id')),
   };
 }
 

@@ -45,7 +45,10 @@ export interface CgroupCheck {
 export interface InterfaceCheck {
   kind: 'interface';
   names?: string[];
+  /** A regex (RE2 syntax) over the name; a name matching `names` or `nameRegex` counts. */
   nameRegex?: string;
+  /** Names this regex matches never count (RE2 has no lookahead: "KUBE- but not KUBE-SRC-"). */
+  nameRegexExclude?: string;
   /** Link kinds as `ip -d link` reports them: bridge, vxlan, veth, ipip, dummy, wireguard, geneve... */
   linkKinds?: string[];
   /** Only links enslaved to this master (e.g. veths of cni0). */
@@ -62,6 +65,8 @@ export interface IptablesCheck {
   /** Chain-name globs. Without rule* fields each matching user chain is one finding. */
   chains?: string[];
   chainRegex?: string;
+  /** Chains this regex matches never count. */
+  chainRegexExclude?: string;
   tables?: IptablesTable[];
   families?: IpFamily[];
   backends?: IptablesBackend[];
@@ -69,6 +74,8 @@ export interface IptablesCheck {
   ruleComment?: string;
   ruleTarget?: string[];
   ruleMatch?: string;
+  /** Rules whose spec this regex matches never count. */
+  ruleMatchExclude?: string;
 }
 
 export interface NftablesCheck {
@@ -86,6 +93,8 @@ export interface IpsetCheck {
   kind: 'ipset';
   names?: string[];
   nameRegex?: string;
+  /** Sets this regex matches never count. */
+  nameRegexExclude?: string;
 }
 
 export interface SystemdUnitCheck {
@@ -104,6 +113,8 @@ export interface ProcessCheck {
   exe?: string[];
   /** A regex over the NUL-joined-with-spaces command line. Every given field must match. */
   cmdline?: string;
+  /** Processes whose command line this regex matches never count (`k3s kubectl ...` is not the k3s server). */
+  cmdlineExclude?: string;
 }
 
 export interface PortCheck {
@@ -122,7 +133,7 @@ export interface NetnsCheck {
 export interface FileContentCheck {
   kind: 'file-content';
   paths: string[];
-  /** A regex (multiline mode) whose every match is evidence. */
+  /** A regex (RE2 syntax, multiline mode: ^ and $ match at line ends) whose every match is evidence. */
   regex?: string;
   /** A marker block: the lines from `begin` to `end` inclusive. */
   marker?: { begin: string; end: string };

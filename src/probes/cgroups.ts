@@ -4,6 +4,7 @@
 import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CgroupCheck } from '../model/rule.js';
+import { absentOrUnavailable } from './fs-errors.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface CgroupDir {
@@ -23,7 +24,8 @@ function subdirs(dir: string): string[] {
     return readdirSync(dir, { withFileTypes: true })
       .filter((d) => d.isDirectory())
       .map((d) => d.name);
-  } catch {
+  } catch (err) {
+    absentOrUnavailable(dir, err); // a cgroup removed meanwhile is gone; an unreadable one is not "none"
     return [];
   }
 }
@@ -32,7 +34,7 @@ export const cgroupProbe: Probe<CgroupCheck, CgroupDir[]> = {
   id: 'cgroup',
   async gather(ctx, requests) {
     const maxDepth = Math.max(2, ...requests.map((r) => r.maxDepth ?? 2));
-    const root = ctx.hostPath(CGROUP_ROOT);
+    const root = ctx.hostPathFollow(CGROUP_ROOT);
     if (!existsSync(root)) throw new ProbeUnavailable(`${CGROUP_ROOT} is not there`);
     const hierarchies: Array<{ dir: string; name: string }> = existsSync(path.join(root, 'cgroup.controllers'))
       ? [{ dir: root, name: 'v2' }]

@@ -2,6 +2,7 @@
 // probe may take, and a per-scan memo so a fact read by one probe (mountinfo, say) is not read again by another.
 import { lstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
+import { rootPathResolver } from './root-path.js';
 
 export interface ProbeContext {
   /** `/` for this host, or the directory where a host filesystem is mounted (`--root`). */
@@ -11,8 +12,13 @@ export interface ProbeContext {
   readonly timeoutMs: number;
   /** On systemd hosts /var/run is a symlink to /run: then both spellings are one place. */
   readonly varRunIsRun: boolean;
-  /** A host path (as on the scanned host) to the path this process opens. */
+  /**
+   * A host path (as on the scanned host) to the path this process opens, for lstat/readlink: under --root every
+   * directory on the way is resolved inside the root (root-path.ts), the last component is left as it is.
+   */
   hostPath(p: string): string;
+  /** The same, following the last component too when it is a symlink: for reading, stat and readdir. */
+  hostPathFollow(p: string): string;
   /** A path this process opened back to the host path reported to users. */
   toHostPath(p: string): string;
   /** Compute once per scan and share. */
@@ -22,7 +28,9 @@ export interface ProbeContext {
 export function createProbeContext(opts: { root: string; timeoutMs: number }): ProbeContext {
   const root = path.resolve(opts.root);
   const onHost = root === '/';
-  const hostPath = (p: string): string => (onHost ? p : path.join(root, p));
+  const inRoot = onHost ? undefined : rootPathResolver(root);
+  const hostPath = (p: string): string => (inRoot ? inRoot.noFollow(p) : p);
+  const hostPathFollow = (p: string): string => (inRoot ? inRoot.follow(p) : p);
   const toHostPath = (p: string): string => {
     if (onHost) return p;
     const rel = path.relative(root, p);
@@ -35,6 +43,7 @@ export function createProbeContext(opts: { root: string; timeoutMs: number }): P
     timeoutMs: opts.timeoutMs,
     varRunIsRun: detectVarRunIsRun(hostPath('/var/run')),
     hostPath,
+    hostPathFollow,
     toHostPath,
     memo<T>(key: string, compute: () => T): T {
       if (!cache.has(key)) cache.set(key, compute());

@@ -22,7 +22,7 @@ export type FileContentFacts = Map<string, FileText[]>;
 function readHostFile(ctx: ProbeContext, hostPath: string): FileText | undefined {
   // A symlinked /etc/resolv.conf is common; follow it (read-only) like any reader of the file would.
   try {
-    const real = readFileSync(ctx.hostPath(hostPath));
+    const real = readFileSync(ctx.hostPathFollow(hostPath));
     if (real.length > MAX_BYTES) return { hostPath, problem: `larger than ${MAX_BYTES} bytes, not read` };
     return { hostPath, text: real.toString('utf8') };
   } catch (err) {
@@ -40,8 +40,10 @@ export const fileContentProbe: Probe<FileContentCheck, FileContentFacts> = {
     for (const r of requests) {
       for (const pattern of r.paths) {
         if (facts.has(pattern)) continue;
-        const paths = isGlobPattern(pattern) ? await globHostPaths(ctx, pattern, 2) : [pattern];
-        const files: FileText[] = [];
+        const unlisted: string[] = [];
+        const paths = isGlobPattern(pattern) ? await globHostPaths(ctx, pattern, 2, unlisted) : [pattern];
+        // A directory on the glob's way that could not be listed is a problem of the rule, like an unreadable file.
+        const files: FileText[] = unlisted.map((u) => ({ hostPath: u.slice(0, u.lastIndexOf(': ')), problem: `cannot list: ${u.slice(u.lastIndexOf(': ') + 2)}` }));
         for (const p of paths) {
           if (!byPath.has(p)) byPath.set(p, readHostFile(ctx, p));
           const f = byPath.get(p);

@@ -66,7 +66,7 @@ export function withSysfsNames(links: LinkInfo[], sysfs: readonly LinkInfo[]): L
 export const interfaceProbe: Probe<InterfaceCheck, LinkInfo[]> = {
   id: 'interface',
   async gather(ctx) {
-    if (!ctx.onHost) return linksFromSysfs(ctx.hostPath('/sys/class/net'));
+    if (!ctx.onHost) return linksFromSysfs(ctx.hostPathFollow('/sys/class/net'));
     const res = await runTool('ip', ['-d', '-j', 'link', 'show'], ctx.timeoutMs);
     if (!res.ok) return linksFromSysfs('/sys/class/net');
     const links = parseIpLinkJson(res.stdout);

@@ -12,8 +12,8 @@ import { ProbeUnavailable, type Probe } from './probe.js';
  * parameter); false: provably not; undefined: cannot tell.
  */
 function ipSetInKernel(ctx: ProbeContext): boolean | undefined {
-  if (existsSync(ctx.hostPath('/sys/module/ip_set'))) return true;
-  return existsSync(ctx.hostPath('/proc/modules')) ? false : undefined;
+  if (existsSync(ctx.hostPathFollow('/sys/module/ip_set'))) return true;
+  return existsSync(ctx.hostPathFollow('/proc/modules')) ? false : undefined;
 }
 
 export const ipsetProbe: Probe<IpsetCheck, string[]> = {

@@ -9,6 +9,7 @@ import type { IpFamily, IptablesBackend, IptablesCheck } from '../model/rule.js'
 import { parseIptablesSave, type IptablesSaveDump } from '../parsers/iptables-save.js';
 import type { ProbeContext } from './context.js';
 import { runTool } from './exec.js';
+import { isAbsent, unreadableReason } from './fs-errors.js';
 import type { PartialSource, Probe } from './probe.js';
 import { decodeToolOutput } from '../byte-names.js';
 
@@ -30,20 +31,23 @@ export function iptablesCommand(family: IpFamily, backend: IptablesBackend): str
  * The legacy backend's tables are listed by the kernel in /proc/net/ip{,6}_tables_names (per network namespace).
  * When that file is absent or empty there is nothing to read, so no tool is needed to prove it clean.
  */
-function legacyTablesPresent(ctx: ProbeContext, family: IpFamily): boolean {
+function legacyTablesPresent(ctx: ProbeContext, family: IpFamily): boolean | { unreadable: string } {
   const file = `/proc/${ctx.onHost ? 'self' : '1'}/net/${family === 'ipv4' ? 'ip_tables_names' : 'ip6_tables_names'}`;
   try {
-    return readFileSync(ctx.hostPath(file), 'utf8').trim().length > 0;
-  } catch {
-    return false;
+    return readFileSync(ctx.hostPathFollow(file), 'utf8').trim().length > 0;
+  } catch (err) {
+    // Absent: the legacy module is not loaded, so there are no legacy tables. Unreadable: we do not know.
+    return isAbsent(err) ? false : { unreadable: unreadableReason(file, err) };
   }
 }
 
 async function readSource(ctx: ProbeContext, family: IpFamily, backend: IptablesBackend): Promise<IptablesSource> {
   const command = iptablesCommand(family, backend);
   const label = `${family}/${backend}`;
-  if (backend === 'legacy' && !legacyTablesPresent(ctx, family)) {
-    return { label, family, backend, command, ok: true, data: { tables: [], warnings: [] } };
+  if (backend === 'legacy') {
+    const present = legacyTablesPresent(ctx, family);
+    if (typeof present === 'object') return { label, family, backend, command, ok: false, reason: present.unreadable };
+    if (!present) return { label, family, backend, command, ok: true, data: { tables: [], warnings: [] } };
   }
   // Chain names are printed as raw bytes: a name that is not UTF-8 keeps them (marked), never a U+FFFD spelling.
   const res = await runTool(`${command}-save`, [], ctx.timeoutMs, { decode: decodeToolOutput });

@@ -9,7 +9,7 @@ import { ProbeUnavailable, type Probe } from './probe.js';
 export const ipvsProbe: Probe<IpvsCheck, IpvsService[]> = {
   id: 'ipvs',
   async gather(ctx: ProbeContext) {
-    const file = ctx.hostPath(`/proc/${ctx.onHost ? 'self' : '1'}/net/ip_vs`);
+    const file = ctx.hostPathFollow(`/proc/${ctx.onHost ? 'self' : '1'}/net/ip_vs`);
     try {
       return parseProcIpvs(readFileSync(file, 'utf8'));
     } catch (err) {

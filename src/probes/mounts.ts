@@ -9,7 +9,7 @@ import { ProbeUnavailable, type Probe } from './probe.js';
 export function readMounts(ctx: ProbeContext): MountEntry[] {
   return ctx.memo('mountinfo', () => {
     // On the host, our own view; under --root, the host's init process's view (its mount namespace).
-    const file = ctx.onHost ? '/proc/self/mountinfo' : ctx.hostPath('/proc/1/mountinfo');
+    const file = ctx.onHost ? '/proc/self/mountinfo' : ctx.hostPathFollow('/proc/1/mountinfo');
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

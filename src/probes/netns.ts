@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import type { NetnsCheck } from '../model/rule.js';
 import { canonicalRunPath, type ProbeContext } from './context.js';
 import { readMounts } from './mounts.js';
+import { absentOrUnavailable } from './fs-errors.js';
 import type { Probe } from './probe.js';
 
 export interface NamedNetns {
@@ -25,8 +26,9 @@ export const netnsProbe: Probe<NetnsCheck, NamedNetns[]> = {
     for (const dir of dirs) {
       let names: string[];
       try {
-        names = readdirSync(ctx.hostPath(dir));
-      } catch {
+        names = readdirSync(ctx.hostPathFollow(dir));
+      } catch (err) {
+        absentOrUnavailable(dir, err);
         continue;
       }
       for (const name of names) {

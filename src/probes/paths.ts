@@ -4,10 +4,10 @@
 // only then, takes the others (`**`, braces, extglobs, escapes).
 import { accessSync, constants, lstatSync, opendirSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { joinName, nameFromBytes, type ByteName } from '../byte-names.js';
-import path from 'node:path';
 import picomatch from 'picomatch';
 import type { PathCheck } from '../model/rule.js';
 import { canonicalRunPath, type ProbeContext } from './context.js';
+import { errorCode, isAbsent } from './fs-errors.js';
 import type { Probe } from './probe.js';
 
 export type PathType = 'file' | 'dir' | 'symlink' | 'other';
@@ -23,6 +23,8 @@ export interface PathEntry {
   hostPathHex?: string;
   /** Symlinks: where the link points, as written (so a fix plan can refuse one that escapes its tree). */
   linkTarget?: string;
+  /** Directories that could not be listed (permission denied): `nonEmpty` is then unknown, not false. */
+  unlisted?: string;
 }
 
 /** What exists where one pattern points, and what could not be looked at (permission denied). */
@@ -52,8 +54,9 @@ function dirHasEntries(p: string | Buffer): boolean {
     } finally {
       dir.closeSync();
     }
-  } catch {
-    return false;
+  } catch (err) {
+    if (isAbsent(err)) return false;
+    throw err;
   }
 }
 
@@ -71,8 +74,15 @@ export function describePathEntry(ctx: ProbeContext, hostPath: string, bytes?: B
   }
   if (!st) return undefined;
   const type = typeOf(st);
-  const nonEmpty = type === 'dir' ? dirHasEntries(real) : type === 'symlink' ? true : st.size > 0;
-  if (type !== 'symlink') return { hostPath, ...hex, type, size: st.size, nonEmpty };
+  let nonEmpty: boolean;
+  let unlisted: string | undefined;
+  try {
+    nonEmpty = type === 'dir' ? dirHasEntries(real) : type === 'symlink' ? true : st.size > 0;
+  } catch (err) {
+    nonEmpty = false;
+    unlisted = `${hostPath}: ${errorCode(err) ?? 'not readable'}`;
+  }
+  if (type !== 'symlink') return unlisted ? { hostPath, ...hex, type, size: st.size, nonEmpty, unlisted } : { hostPath, ...hex, type, size: st.size, nonEmpty };
   let linkTarget: string | undefined;
   try {
     linkTarget = nameFromBytes(readlinkSync(real, { encoding: 'buffer' })).text;
@@ -97,7 +107,7 @@ export function patternSpellings(ctx: ProbeContext, pattern: string): string[] {
  */
 export async function unreadableGlobBase(ctx: ProbeContext, pattern: string): Promise<string | undefined> {
   const base = EXOTIC.test(pattern) ? ((await loadFastGlob()).generateTasks([pattern.replace(/^\/+/, '')])[0]?.base ?? '.') : plainGlobBase(pattern);
-  const dir = path.join(ctx.root, base);
+  const dir = ctx.hostPathFollow(`/${base}`);
   try {
     accessSync(dir, constants.R_OK | constants.X_OK);
     return undefined;
@@ -145,18 +155,34 @@ function plainGlobBase(pattern: string): string {
   return segments.slice(0, first === -1 ? segments.length : first).join('/') || '.';
 }
 
-async function fastGlobHostPaths(ctx: ProbeContext, pattern: string, deep: number): Promise<string[]> {
+async function fastGlobHostPaths(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<string[]> {
   const fg = await loadFastGlob();
-  const found = fg.sync(pattern.replace(/^\/+/, ''), {
-    cwd: ctx.root,
+  const relPattern = pattern.replace(/^\/+/, '');
+  // Under --root the literal base directory is resolved inside the root (its symlinks are the mounted host's, not
+  // this machine's); fast-glob walks on from there without following links.
+  const base = fg.generateTasks([relPattern])[0]?.base ?? '.';
+  const rooted = !ctx.onHost && base !== '.' && relPattern.startsWith(`${base}/`);
+  const cwd = rooted ? ctx.hostPathFollow(`/${base}`) : ctx.root;
+  // suppressErrors keeps fast-glob going past what it cannot read; what could not be read is still said.
+  const recordingReaddir = ((dir: string, options: unknown) => {
+    try {
+      return readdirSync(dir, options as never);
+    } catch (err) {
+      if (!isAbsent(err)) problems?.push(`${ctx.toHostPath(dir)}: ${errorCode(err) ?? 'not readable'}`);
+      throw err;
+    }
+  }) as typeof readdirSync;
+  const found = fg.sync(rooted ? relPattern.slice(base.length + 1) : relPattern, {
+    cwd,
     dot: true,
     onlyFiles: false,
     followSymbolicLinks: false,
     suppressErrors: true,
     unique: true,
     deep,
+    fs: { readdirSync: recordingReaddir },
   });
-  return found.map((rel) => canonicalRunPath(ctx, `/${rel}`));
+  return found.map((rel) => canonicalRunPath(ctx, rooted ? `/${base}/${rel}` : `/${rel}`));
 }
 
 const segmentMatchers = new Map<string, (name: string) => boolean>();
@@ -178,14 +204,17 @@ function segmentMatcher(segment: string): (name: string) => boolean {
  * type (a dangling symlink too), but the way to it goes through real directories only, and it lies at most
  * `deep` levels below the pattern's literal base directory. Undefined when the pattern needs fast-glob.
  */
-export function expandSegments(ctx: ProbeContext, pattern: string, deep: number): string[] | undefined {
+export function expandSegments(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): string[] | undefined {
   // Names that are not valid UTF-8 are left out here: their text is not a path that can be opened.
-  return expandSegmentNames(ctx, pattern, deep)
+  return expandSegmentNames(ctx, pattern, deep, problems)
     ?.filter((n) => !n.bytes)
     .map((n) => n.text);
 }
 
-/** The path this process opens for a host path given as bytes. */
+/**
+ * The path this process opens for a host path given as bytes. (Under --root a path with such a name is not
+ * resolved through symbolic links inside the root, as text paths are: it is opened as it is spelled.)
+ */
 export function hostPathBytes(ctx: ProbeContext, bytes: Buffer): Buffer {
   return ctx.onHost ? bytes : Buffer.concat([Buffer.from(ctx.root), bytes]);
 }
@@ -201,7 +230,7 @@ function canonicalName(ctx: ProbeContext, n: ByteName): ByteName {
  * matched on its escaped text and keeps its real bytes, so it is looked at (and later removed) as itself,
  * never as the lossy U+FFFD spelling, which may be another directory.
  */
-export function expandSegmentNames(ctx: ProbeContext, pattern: string, deep: number): ByteName[] | undefined {
+export function expandSegmentNames(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): ByteName[] | undefined {
   if (!pattern.startsWith('/') || EXOTIC.test(pattern) || pattern.endsWith('/')) return undefined;
   const segments = pattern.slice(1).split('/');
   if (segments.some((seg) => seg === '' || seg === '.' || seg === '..' || seg.includes('**'))) return undefined;
@@ -209,7 +238,6 @@ export function expandSegmentNames(ctx: ProbeContext, pattern: string, deep: num
   if (first === -1) return undefined;
   if (segments.length - first > deep) return [];
   let reached: ByteName[] = [{ text: `/${segments.slice(0, first).join('/')}` }];
-  const open = (n: ByteName): string | Buffer => (n.bytes ? hostPathBytes(ctx, n.bytes) : ctx.hostPath(n.text));
   for (let i = first; i < segments.length && reached.length > 0; i++) {
     const seg = segments[i] as string;
     const last = i === segments.length - 1;
@@ -219,9 +247,11 @@ export function expandSegmentNames(ctx: ProbeContext, pattern: string, deep: num
         const matches = segmentMatcher(seg);
         let entries;
         try {
-          entries = readdirSync(open(dir), { withFileTypes: true, encoding: 'buffer' });
-        } catch {
-          continue; // missing, not a directory, not readable: fast-glob's suppressErrors
+          entries = readdirSync(dir.bytes ? hostPathBytes(ctx, dir.bytes) : ctx.hostPathFollow(dir.text), { withFileTypes: true, encoding: 'buffer' });
+        } catch (err) {
+          // Missing or not a directory: nothing there. Unreadable: said, so the rule is not clean unseen.
+          if (!isAbsent(err)) problems?.push(`${dir.text}: ${errorCode(err) ?? 'not readable'}`);
+          continue;
         }
         for (const e of entries) {
           const name = nameFromBytes(e.name);
@@ -229,7 +259,13 @@ export function expandSegmentNames(ctx: ProbeContext, pattern: string, deep: num
         }
       } else {
         const p = joinName(dir, { text: seg });
-        const st = lstatSync(open(p), { throwIfNoEntry: false });
+        let st;
+        try {
+          st = lstatSync(p.bytes ? hostPathBytes(ctx, p.bytes) : ctx.hostPath(p.text), { throwIfNoEntry: false });
+        } catch (err) {
+          if (!isAbsent(err)) problems?.push(`${dir.text}: ${errorCode(err) ?? 'not readable'}`);
+          continue;
+        }
         if (st && (last || st.isDirectory())) next.push(p);
       }
     }
@@ -240,8 +276,8 @@ export function expandSegmentNames(ctx: ProbeContext, pattern: string, deep: num
 }
 
 /** The existing host paths a glob names (without following symlinks, at most `deep` levels below its base). */
-export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: number): Promise<string[]> {
-  return expandSegments(ctx, pattern, deep) ?? fastGlobHostPaths(ctx, pattern, deep);
+export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<string[]> {
+  return expandSegments(ctx, pattern, deep, problems) ?? fastGlobHostPaths(ctx, pattern, deep, problems);
 }
 
 /**
@@ -249,8 +285,8 @@ export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: nu
  * extglobs) reads names as text: a name that is not UTF-8 is then only seen by its lossy spelling, which is
  * looked at as the path it names (a real object of that name, or nothing), never as the other one.
  */
-async function globHostPathNames(ctx: ProbeContext, pattern: string, deep: number): Promise<ByteName[]> {
-  return expandSegmentNames(ctx, pattern, deep) ?? (await fastGlobHostPaths(ctx, pattern, deep)).map((text) => ({ text }));
+async function globHostPathNames(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<ByteName[]> {
+  return expandSegmentNames(ctx, pattern, deep, problems) ?? (await fastGlobHostPaths(ctx, pattern, deep, problems)).map((text) => ({ text }));
 }
 
 export const pathProbe: Probe<PathCheck, PathFacts> = {
@@ -266,7 +302,7 @@ export const pathProbe: Probe<PathCheck, PathFacts> = {
           const dynamic = isGlobPattern(spelling);
           const unreadable = dynamic ? await unreadableGlobBase(ctx, spelling) : undefined;
           if (unreadable) problems.push(unreadable);
-          const hostPaths = dynamic ? await globHostPathNames(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH) : [{ text: canonicalRunPath(ctx, spelling) }];
+          const hostPaths = dynamic ? await globHostPathNames(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH, problems) : [{ text: canonicalRunPath(ctx, spelling) }];
           for (const hp of hostPaths) {
             if (entries.has(hp.text)) continue;
             const e = describePathEntry(ctx, hp.text, hp.bytes);

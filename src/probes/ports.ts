@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { PortCheck } from '../model/rule.js';
 import { parseProcNet, type SocketEntry } from '../parsers/proc-net.js';
 import type { ProbeContext } from './context.js';
+import { absentOrUnavailable } from './fs-errors.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface Listener extends SocketEntry {
@@ -22,7 +23,7 @@ const TABLES = [
 
 function socketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Map<number, Array<{ pid: number; comm: string }>> {
   const owners = new Map<number, Array<{ pid: number; comm: string }>>();
-  const procDir = ctx.hostPath('/proc');
+  const procDir = ctx.hostPathFollow('/proc');
   for (const name of readdirSync(procDir)) {
     if (!/^\d+$/.test(name)) continue;
     let fds: string[];
@@ -59,7 +60,7 @@ export const portProbe: Probe<PortCheck, Listener[]> = {
   id: 'port',
   async gather(ctx, requests) {
     const wantedPorts = new Set(requests.flatMap((r) => r.ports));
-    const netDir = ctx.hostPath(`/proc/${ctx.onHost ? 'self' : '1'}/net`);
+    const netDir = ctx.hostPathFollow(`/proc/${ctx.onHost ? 'self' : '1'}/net`);
     const sockets: SocketEntry[] = [];
     let readable = 0;
     for (const [file, family, protocol] of TABLES) {
@@ -67,8 +68,9 @@ export const portProbe: Probe<PortCheck, Listener[]> = {
       try {
         text = readFileSync(`${netDir}/${file}`, 'utf8');
         readable++;
-      } catch {
-        continue; // tcp6/udp6 are absent when IPv6 is disabled
+      } catch (err) {
+        absentOrUnavailable(`${netDir}/${file}`, err); // tcp6/udp6 are absent when IPv6 is disabled
+        continue;
       }
       for (const s of parseProcNet(text, protocol, family)) if (s.listening && wantedPorts.has(s.localPort)) sockets.push(s);
     }

@@ -4,6 +4,8 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
+import { isAbsent } from './fs-errors.js';
+import { hiddenProcessesReason } from './proc-visibility.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
 export interface ProcessInfo {
@@ -13,6 +15,8 @@ export interface ProcessInfo {
   cmdline: string;
   /** Basename of /proc/PID/exe, or '' when the link cannot be read (other users' processes when not root). */
   exe: string;
+  /** The exe link could not be read (another user's process, not root): `exe` is unknown, not empty. */
+  exeUnreadable?: boolean;
   /**
    * Whether the process is in the PID namespace of the host's PID 1 (/proc/PID/ns/pid against /proc/1/ns/pid):
    * a process in another one (a container's own processes, a kubelet inside a kind node) is not the host's.
@@ -39,13 +43,15 @@ function readOr(file: string, fallback: string): string {
 
 export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
   return ctx.memo('processes', () => {
-    const procDir = ctx.hostPath('/proc');
+    const procDir = ctx.hostPathFollow('/proc');
     let entries: string[];
     try {
       entries = readdirSync(procDir);
     } catch (err) {
       throw new ProbeUnavailable(`cannot read ${procDir}: ${(err as NodeJS.ErrnoException).code ?? ''}`);
     }
+    const hidden = hiddenProcessesReason(ctx);
+    if (hidden) throw new ProbeUnavailable(hidden);
     const self = ctx.onHost ? process.pid : -1;
     // Where PID 1's link is hidden (some container runtimes hide it even from root), the scanner's own PID
     // namespace stands for it on a live host: the one this /proc shows.
@@ -60,14 +66,17 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
       const cmdline = readOr(`${base}/cmdline`, '').replace(/\0+$/, '').split('\0').join(' ');
       if (!cmdline) continue; // kernel thread
       let exe = '';
+      let exeUnreadable = false;
       try {
         exe = readlinkSync(`${base}/exe`).replace(/ \(deleted\)$/, '');
         exe = exe.slice(exe.lastIndexOf('/') + 1);
-      } catch {
+      } catch (err) {
         exe = '';
+        exeUnreadable = !isAbsent(err);
       }
       const ns = hostNs === undefined ? undefined : readLinkOr(`${base}/ns/pid`);
-      out.push({ pid, comm, cmdline, exe, pidNamespace: ns === undefined ? 'unknown' : ns === hostNs ? 'host' : 'other' });
+      const pidNamespace = ns === undefined ? 'unknown' : ns === hostNs ? 'host' : 'other';
+      out.push(exeUnreadable ? { pid, comm, cmdline, exe, exeUnreadable, pidNamespace } : { pid, comm, cmdline, exe, pidNamespace });
     }
     return out;
   });

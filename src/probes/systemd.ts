@@ -8,6 +8,7 @@ import { globsMatcher } from '../glob.js';
 import type { SystemdUnitCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
 import { runTool } from './exec.js';
+import { absentOrUnavailable } from './fs-errors.js';
 import type { Probe } from './probe.js';
 
 export const UNIT_DIRS = [
@@ -39,7 +40,8 @@ export interface UnitFacts {
 function readDir(dir: string): Dirent[] {
   try {
     return readdirSync(dir, { withFileTypes: true });
-  } catch {
+  } catch (err) {
+    absentOrUnavailable(dir, err);
     return [];
   }
 }
@@ -49,7 +51,7 @@ function linkTargetExists(ctx: ProbeContext, linkHostPath: string): boolean {
   try {
     const target = readlinkSync(ctx.hostPath(linkHostPath));
     const abs = path.posix.isAbsolute(target) ? target : path.posix.join(path.posix.dirname(linkHostPath), target);
-    return existsSync(ctx.hostPath(abs));
+    return existsSync(ctx.hostPathFollow(abs));
   } catch {
     return true;
   }
@@ -75,7 +77,7 @@ export const systemdProbe: Probe<SystemdUnitCheck, UnitFacts> = {
     };
     const seenDirs = new Set<string>();
     for (const dir of UNIT_DIRS) {
-      const real = ctx.hostPath(dir);
+      const real = ctx.hostPathFollow(dir);
       if (seenDirs.has(real)) continue;
       seenDirs.add(real);
       const transient = dir === '/run/systemd/transient';

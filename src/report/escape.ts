@@ -2,76 +2,12 @@
 // path can hold `<`, `&`, quotes, `]]>`, backticks, pipes, newlines, control and bidi characters. Every reporter
 // passes every host-derived string through one of these functions before it reaches the output.
 
-function hex4(code: number): string {
-  return code.toString(16).padStart(4, '0');
-}
+import { multiLine, oneLine } from '../display-text.js';
 
-/** Characters that make text lie about itself: C0/C1 controls, DEL, bidi overrides and isolates, zero-width marks. */
-function isInvisible(code: number): boolean {
-  return (
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0x200b ||
-    code === 0x200c ||
-    code === 0x200d ||
-    code === 0x200e ||
-    code === 0x200f ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069) ||
-    code === 0xfeff
-  );
-}
-
-/** Not allowed anywhere in an XML 1.0 document, not even as a character reference. */
-function isXmlForbidden(code: number): boolean {
-  if (code === 0x09 || code === 0x0a || code === 0x0d) return false;
-  if (code < 0x20) return true;
-  if (code >= 0xd800 && code <= 0xdfff) return true; // a lone surrogate (a paired one is read as one code point)
-  return code === 0xfffe || code === 0xffff;
-}
-
-function visibleEscape(code: number): string {
-  switch (code) {
-    case 0x0a:
-      return '\\n';
-    case 0x0d:
-      return '\\r';
-    case 0x09:
-      return '\\t';
-    default:
-      return `\\u${hex4(code)}`;
-  }
-}
-
-/**
- * One line of text as a person must see it: newlines, tabs, controls, bidi and zero-width characters become visible
- * escapes (`\n`, `\u0001`, `\u202e`). Used for targets, evidence and reasons, so a crafted name cannot break a table
- * row, fake a line of output or reorder what is shown.
- */
-export function oneLine(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (isInvisible(code) || isXmlForbidden(code)) out += visibleEscape(code);
-    else out += ch;
-  }
-  return out;
-}
-
-/**
- * Multi-line text (fix commands, notes): keeps newlines and tabs, makes every other control, bidi or zero-width
- * character visible. A carriage return is shown as `\r` so it cannot hide the start of a line.
- */
-export function multiLine(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (code === 0x0a || code === 0x09) out += ch;
-    else if (isInvisible(code) || isXmlForbidden(code)) out += visibleEscape(code);
-    else out += ch;
-  }
-  return out;
-}
+// oneLine and multiLine: invisible characters are defined once (display-text.ts) for reports, table and script.
+// XML's forbidden characters (C0 controls, lone surrogates, U+FFFE/U+FFFF) are all among them, so the XML
+// reporters get well-formed text from the same two functions.
+export { multiLine, oneLine };
 
 /** Character references for HTML output. */
 const HTML_REFERENCES: Readonly<Record<string, string>> = {

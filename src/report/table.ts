@@ -4,6 +4,7 @@ import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import type { RuleResult, ScanResult } from '../model/result.js';
 import { SEVERITIES, type Severity } from '../model/rule.js';
+import { oneLine } from '../display-text.js';
 import { mostSevereFirst } from '../model/severity.js';
 import { partlyCheckedRules } from './report-common.js';
 import type { Reporter, RenderOptions } from './reporter.js';
@@ -15,10 +16,21 @@ function paint(opts: RenderOptions, style: Style, text: string): string {
   return opts.color ? styleText(style, text) : text;
 }
 
-/** Keeps table cells on one line: control characters (a newline in a file name) become visible escapes. */
-function oneLine(text: string, max: number): string {
-  const visible = text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** Keeps table cells on one line, invisible characters escaped (display-text.ts), cut at `max` with an ellipsis. */
+function cell(text: string, max: number): string {
+  const visible = oneLine(text);
   return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
+}
+
+/**
+ * An unchecked reason on one line: when too long, the middle goes, never the end, where the cause is ("cannot
+ * read /proc/net/ip_tables_names: EACCES (permission denied; run as root)").
+ */
+function reasonLine(text: string, max: number): string {
+  const visible = oneLine(text);
+  if (visible.length <= max) return visible;
+  const head = Math.floor((max - 1) / 3);
+  return `${visible.slice(0, head)}…${visible.slice(visible.length - (max - 1 - head))}`;
 }
 
 function verdictLine(result: ScanResult, opts: RenderOptions): string {
@@ -46,7 +58,8 @@ export const tableReporter: Reporter = {
   description: 'a table for people (default on a terminal)',
   render(result, opts) {
     const width = Math.max(100, Math.min(process.stdout.columns || 140, 200));
-    const out: string[] = [`kube-residue ${result.tool.version} — ${result.host.hostname} (${result.host.os}, kernel ${result.host.kernel})${result.host.root === '/' ? '' : `, root ${result.host.root}`}`];
+    const h = result.host;
+    const out: string[] = [oneLine(`kube-residue ${result.tool.version} — ${h.hostname} (${h.os}, kernel ${h.kernel})${h.root === '/' ? '' : `, root ${h.root}`}`)];
     const found = result.results.filter((r) => r.status === 'found').sort(byRuleSeverity);
     if (found.length > 0) {
       const targetW = Math.floor(width * 0.34);
@@ -61,7 +74,7 @@ export const tableReporter: Reporter = {
       });
       for (const r of found) {
         for (const f of r.findings) {
-          table.push([paint(opts, SEVERITY_STYLE[r.severity], r.severity), oneLine(r.ruleId, 60), oneLine(f.target, targetW - 2), oneLine(f.fix[0] ?? (r.rebootClears === true ? 'reboot' : '-'), fixW - 2)]);
+          table.push([paint(opts, SEVERITY_STYLE[r.severity], r.severity), cell(r.ruleId, 60), cell(f.target, targetW - 2), cell(f.fix[0] ?? (r.rebootClears === true ? 'reboot' : '-'), fixW - 2)]);
         }
       }
       out.push(table.toString());
@@ -69,10 +82,10 @@ export const tableReporter: Reporter = {
     const unchecked = result.results.filter((r) => r.status === 'unchecked');
     if (unchecked.length > 0) {
       out.push(paint(opts, ['bold', 'yellow'], `Unchecked (${unchecked.length}):`));
-      for (const r of unchecked) out.push(`  ${r.ruleId}: ${oneLine(r.reason ?? 'no reason given', width - r.ruleId.length - 6)}`);
+      for (const r of unchecked) out.push(`  ${r.ruleId}: ${reasonLine(r.reason ?? 'no reason given', Math.max(80, width - r.ruleId.length - 6))}`);
     }
     const notes = [...new Set(partlyCheckedRules(result).map((r) => r.reason ?? ''))];
-    for (const n of notes) out.push(paint(opts, 'gray', `note: ${n}`));
+    for (const n of notes) out.push(paint(opts, 'gray', `note: ${oneLine(n)}`));
     out.push(verdictLine(result, opts));
     return `${out.join('\n')}\n`;
   },

@@ -10,6 +10,7 @@ import type { Check, Rule, RuleFile } from '../model/rule.js';
 import { CHECKS } from '../checks/index.js';
 import { templateVariables } from '../engine/fix-template.js';
 import { broadPathProblem } from './broad-paths.js';
+import { ruleRegexProblem } from '../rule-regex.js';
 
 export interface RuleProblem {
   file: string;
@@ -90,7 +91,13 @@ export function parseRuleText(text: string, file: string, builtin: boolean): { r
       problems: doc.errors.map((e) => ({ file, line: lineAt(e.pos[0]), message: `YAML: ${e.message.split('\n')[0]}` })),
     };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // yaml refuses documents whose aliases expand past maxAliasCount (a "billion laughs" file) by throwing.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { rules: [], problems: [{ file, message: `YAML: ${(err as Error).message.split('\n')[0]} (too many alias references)` }] };
+  }
   const validate = schemaValidator();
   if (!validate(data)) {
     return { rules: [], problems: friendlyErrors(validate.errors ?? [], doc, file, lineAt) };
@@ -178,11 +185,8 @@ function semanticProblems(check: Check, commands: readonly string[]): SemanticPr
   for (const f of CHECKS[check.kind].regexFields) {
     const v = record[f];
     if (typeof v !== 'string') continue;
-    try {
-      new RegExp(v);
-    } catch (err) {
-      problems.push({ path: ['check', f], message: `invalid regular expression: ${(err as Error).message}` });
-    }
+    const problem = ruleRegexProblem(v);
+    if (problem) problems.push({ path: ['check', f], message: problem });
   }
   if (check.kind === 'path') {
     // A glob that reaches system trees would make the fix plan remove the host's own files (broad-paths.ts).

@@ -13,6 +13,7 @@ export function fakeContext(overrides: Partial<ProbeContext> = {}): ProbeContext
     timeoutMs: 1000,
     varRunIsRun: true,
     hostPath: (p) => p,
+    hostPathFollow: (p) => p,
     toHostPath: (p) => p,
     memo<T>(key: string, compute: () => T): T {
       if (!cache.has(key)) cache.set(key, compute());

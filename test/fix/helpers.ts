@@ -88,13 +88,34 @@ function shellQuoteWord(s: string): string {
  * Splits one command line as the script prints it (`+ word 'quoted word' 'it'\''s'`) back into words.
  * The printer only uses bare words and single quotes (with '\'' for a quote).
  */
+/** `\033[31m` → the bytes they name, read as UTF-8 (the dry run escapes every non-printable byte this way). */
+function decodeOctalEscapes(body: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '\\' && /^[0-7]{3}$/.test(body.slice(i + 1, i + 4))) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(...Buffer.from(body[i] ?? '', 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
 export function splitPrinted(line: string): string[] {
   const words: string[] = [];
   let cur = '';
   let inWord = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i] ?? '';
-    if (c === "'") {
+    if (c === '$' && line[i + 1] === "'") {
+      // $'...': the dry run's form of a word with bytes outside printable ASCII, each written \ooo.
+      const end = line.indexOf("'", i + 2);
+      if (end === -1) throw new Error(`unterminated $' quote in ${JSON.stringify(line)}`);
+      cur += decodeOctalEscapes(line.slice(i + 2, end));
+      i = end;
+      inWord = true;
+    } else if (c === "'") {
       const end = line.indexOf("'", i + 1);
       if (end === -1) throw new Error(`unterminated quote in ${JSON.stringify(line)}`);
       cur += line.slice(i + 1, end);

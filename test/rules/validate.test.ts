@@ -17,6 +17,8 @@ describe('rules validate', () => {
     ['bad-severity.yaml', /bad-severity\.yaml:5: rule broken-bad-severity field severity: must be one of: "critical", "high", "medium", "low", "info"/],
     ['missing-fix.yaml', /missing-fix\.yaml:3: rule broken-missing-fix field fix: missing required field "fix"/],
     ['bad-regex.yaml', /bad-regex\.yaml:11: rule broken-bad-regex field check\.nameRegex: invalid regular expression/],
+    ['lookahead.yaml', /lookahead\.yaml:11: rule broken-lookahead field check\.chainRegex: lookahead and lookbehind .* are not supported \(RE2 syntax\); use the field’s …Exclude companion/],
+    ['backreference.yaml', /backreference\.yaml:12: rule broken-backreference field check\.cmdline: backreferences .* are not supported \(RE2 syntax\)/],
     ['unknown-var.yaml', /unknown-var\.yaml:12: rule broken-unknown-var field fix\.commands\[0\]: unknown template variable \{\{path\}\} for kind path/],
     ['yaml-syntax.yaml', /yaml-syntax\.yaml:\d+: YAML: /],
     ['duplicate-id.yaml', /duplicate-id\.yaml:13: rule broken-dup field id: duplicate rule id \(first defined at .*duplicate-id\.yaml:3\)/],

@@ -19,8 +19,39 @@ kr_refuse() {
   fi
 }
 
-# kr_quote WORD: sets kr_qv to WORD as one shell word (for printing commands).
+# kr_printable WORD: true when every byte of WORD is printable ASCII. Decided in the C locale, so control
+# characters, bidi overrides and zero-width characters (UTF-8 bytes above 127) never count as printable.
+kr_printable() {
+  kr_lc=${LC_ALL-kr_unset}
+  LC_ALL=C
+  case $1 in
+    *[![:print:]]*) kr_pr=1 ;;
+    *) kr_pr=0 ;;
+  esac
+  if [ "$kr_lc" = kr_unset ]; then unset LC_ALL; else LC_ALL=$kr_lc; fi
+  return "$kr_pr"
+}
+
+# kr_visible WORD: sets kr_qv to WORD as $'...' with every byte outside printable ASCII as an octal escape, so a
+# dry run never sends a host name's terminal escape, bidi override or line break to the terminal raw.
+kr_visible() {
+  kr_qv=
+  for kr_o in $(printf '%s' "$1" | od -An -v -to1); do
+    case $kr_o in
+      047 | 134) kr_qv="$kr_qv\\$kr_o" ;;
+      04[0-7] | 0[5-7][0-7] | 1[0-6][0-7] | 17[0-6]) kr_qv="$kr_qv$(printf '%b' "\\0$kr_o")" ;;
+      *) kr_qv="$kr_qv\\$kr_o" ;;
+    esac
+  done
+  kr_qv="\$'$kr_qv'"
+}
+
+# kr_quote WORD: sets kr_qv to WORD as one shell word on one line (for printing commands).
 kr_quote() {
+  if ! kr_printable "$1"; then
+    kr_visible "$1"
+    return 0
+  fi
   case $1 in
     '' | *[!A-Za-z0-9_./:=@%+,-]*) ;;
     *)
