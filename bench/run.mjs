@@ -129,6 +129,19 @@ const main = table(
     r.check.scan.findings,
   ]),
 );
+// What --audit (systeminformation, loaded only then) adds to a scan.
+const auditCost = table(
+  ['node', 'scan ms', 'scan --audit ms', 'added ms', 'scan --audit MB'],
+  results
+    .filter((r) => r.subjects.scanAudit)
+    .map((r) => [
+      r.label,
+      r.subjects.scan.wallMs.median.toFixed(0),
+      r.subjects.scanAudit.wallMs.median.toFixed(0),
+      (r.subjects.scanAudit.wallMs.median - r.subjects.scan.wallMs.median).toFixed(0),
+      r.subjects.scanAudit.peakRssMb.median.toFixed(0),
+    ]),
+);
 const huge = results.filter((r) => r.size === 'huge').sort((a, b) => a.scale - b.scale);
 const base = huge[0];
 const scaling = huge.length
@@ -169,7 +182,7 @@ for (let i = 1; i < huge.length; i++) {
 const targetText = table(['target', 'measured', 'met'], targets.map((t) => [t.target, t.value, t.met ? 'yes' : 'NO']));
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}`;
-process.stdout.write(`\nkube-residue benchmark — ${machine}\nwall ms: median (min–max) over the runs; MB: median peak RSS; a/b = scan / shell audit, a/c = scan / floor\n\n${main}\n\nscaling (huge node):\n${scaling}\n\ntargets:\n${targetText}\n`);
+process.stdout.write(`\nkube-residue benchmark — ${machine}\nwall ms: median (min–max) over the runs; MB: median peak RSS; a/b = scan / shell audit, a/c = scan / floor\n\n${main}\n\naudit export (scan --audit):\n${auditCost}\n\nscaling (huge node):\n${scaling}\n\ntargets:\n${targetText}\n`);
 
 mkdirSync(path.dirname(args.out), { recursive: true });
 writeFileSync(

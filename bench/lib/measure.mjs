@@ -23,6 +23,8 @@ delete env.NODE_OPTIONS;
 
 const subjects = {
   scan: [process.execPath, bin, 'scan', '--format', 'json'],
+  // The audit export: the same scan plus systeminformation's system() and osInfo() (loaded only for --audit).
+  scanAudit: [process.execPath, bin, 'scan', '--format', 'json', '--audit'],
   audit: ['bash', 'bench/audit.sh'],
   floor: ['bash', 'bench/floor.sh'],
 };
@@ -101,7 +103,7 @@ const check = {};
   once(subjects.floor);
 }
 
-const samples = { scan: [], audit: [], floor: [] };
+const samples = { scan: [], scanAudit: [], audit: [], floor: [] };
 const names = Object.keys(subjects);
 for (let i = 0; i < runs; i++) {
   // Rotate the order so that no subject always runs right after another.

@@ -31,6 +31,12 @@ const common = {
   banner: { js: "const __kr_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
 };
 
+// Which source the bundle was built from, for the audit trail (`audit.tool.build`): the git commit, `-dirty` when
+// the work tree had changes. Absent outside a git checkout.
+const git = (args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+const head = git(['rev-parse', 'HEAD']);
+const commit = head.status === 0 ? `${head.stdout.trim()}${git(['status', '--porcelain', '--untracked-files=no']).stdout.trim() ? '-dirty' : ''}` : undefined;
+
 const main = path.join(dist, 'kube-residue-main.cjs');
 const cache = path.join(dist, 'kube-residue-main.cache');
 rmSync(cache, { force: true });
@@ -38,8 +44,11 @@ await build({
   ...common,
   entryPoints: [path.join(root, 'src/cli/bin.ts')],
   outfile: main,
-  define: { ...common.define, __KR_BUNDLED__: 'true' },
+  define: { ...common.define, __KR_BUNDLED__: 'true', __KR_BUILD_COMMIT__: JSON.stringify(commit ?? '') },
+  // Loaded only by `scan --audit`, from its own file (below): a plain scan neither parses nor runs it.
+  external: ['systeminformation'],
 });
+await build({ ...common, banner: undefined, define: undefined, entryPoints: [path.join(root, 'node_modules/systeminformation/lib/index.js')], outfile: path.join(dist, 'systeminformation.cjs') });
 // The loader reads the bundle as latin1, which is only the same text as utf8 for ASCII (esbuild's default).
 if (readFileSync(main).some((byte) => byte > 0x7f)) throw new Error(`${main} is not ASCII: the loader would misread it`);
 copyFileSync(path.join(root, 'src/build/loader.cjs'), path.join(dist, 'kube-residue.cjs'));

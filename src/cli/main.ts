@@ -10,6 +10,7 @@ import { collect, parseProfile, parseReportSpec, parseSeconds, parseSeverity } f
 import { fixCommand, SCAN_ONLY_OPTIONS, type FixCommandOptions } from './fix-command.js';
 import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './scan-command.js';
+import { registerAuditCommands } from './audit-commands.js';
 
 function ruleSourceOptions(cmd: Command): Command {
   return cmd
@@ -91,6 +92,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('validate rule files as a scan would load them, beside the built-in packs (exit 0 when valid, 2 with file, line, rule and field for each problem)')
     .option('--no-builtin', 'check without the built-in packs (their ids may then be reused)')
     .action(async (files: string[], opts: { builtin: boolean }) => setExit(await rulesValidateCommand(files, opts)));
+  registerAuditCommands(program, setExit, ruleSourceOptions);
   return program;
 }
 

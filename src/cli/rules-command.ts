@@ -67,6 +67,7 @@ export async function rulesShowCommand(id: string, opts: RuleSourceOptions & { f
     '',
     rule.description,
     '',
+    ...(rule.blocksJoin ? [`blocks a join (kube-residue gate): ${rule.blocksJoin}`, ''] : []),
     'check:',
     ...JSON.stringify(rule.check, null, 2)
       .split('\n')

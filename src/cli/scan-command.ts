@@ -1,11 +1,14 @@
 // `kube-residue scan`: select rules, run the scan, write every requested report, exit by the result.
 import type { ScanResult } from '../model/result.js';
-import { exitCodeFor } from '../engine/exit-code.js';
+import { EXIT, exitCodeFor } from '../engine/exit-code.js';
 import { loadReporter, reporterNames } from '../report/index.js';
 import { checkOutputs, formatForFile, writeFileChunks, type OutputTarget } from './outputs.js';
+import { UsageError } from './errors.js';
 import { scanWithOptions, type ScanRunOptions } from './scan-run.js';
+import { finishTrust, planTrust, strictWaiverFailure, type TrustOptions } from './trust.js';
+import { reportChunks, signReport } from './report-output.js';
 
-export interface ScanCommandOptions extends ScanRunOptions {
+export interface ScanCommandOptions extends ScanRunOptions, TrustOptions {
   format?: string;
   output?: string;
   report: OutputTarget[];
@@ -26,15 +29,19 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
   outputs.push(...opts.report);
   checkOutputs(outputs, reporterNames());
 
-  const result: ScanResult = await scanWithOptions(opts);
+  if (opts.signKey && !outputs.some((o) => o.file)) throw new UsageError('--sign-key signs report files: add --output <file> or --report <format>=<file>');
+  const plan = await planTrust(opts, new Date());
+  const result: ScanResult = await finishTrust(await scanWithOptions(opts), plan, opts, new Date());
 
   for (const o of outputs) {
     const reporter = await loadReporter(o.format);
     if (!reporter) continue;
-    const options = { color: o.file ? false : colorWanted(process.stdout) };
-    const chunks = reporter.renderChunks ? reporter.renderChunks(result, options) : [reporter.render(result, options)];
+    const options = { color: o.file ? false : colorWanted(process.stdout), sarifWaived: opts.sarifWaived };
+    const chunks = await reportChunks(reporter, result, options);
     if (o.file) writeFileChunks(o.file, chunks);
     else for (const chunk of chunks) process.stdout.write(chunk);
+    if (o.file && opts.signKey) await signReport(o.file, opts.signKey);
   }
+  if (strictWaiverFailure(result, opts)) return EXIT.residue;
   return exitCodeFor(result);
 }

@@ -107,6 +107,7 @@ function evaluate(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ct
     references: rule.references,
     fixNote: rule.fix.note,
     source: rule.source,
+    ...(rule.blocksJoin ? { blocksJoin: rule.blocksJoin } : {}),
     status: 'clean',
     findings: [],
   };
@@ -140,9 +141,13 @@ function evaluate(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ct
 export function summarize(results: readonly RuleResult[]): ScanResult['summary'] {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let findings = 0;
+  let waived = 0;
   for (const r of results) {
-    findings += r.findings.length;
-    bySeverity[r.severity] += r.findings.length;
+    // A waived finding is reported but not counted: it never fails the run (src/waivers).
+    const open = r.findings.filter((f) => f.waiver === undefined).length;
+    findings += open;
+    waived += r.findings.length - open;
+    bySeverity[r.severity] += open;
   }
   return {
     rules: results.length,
@@ -150,6 +155,7 @@ export function summarize(results: readonly RuleResult[]): ScanResult['summary']
     clean: results.filter((r) => r.status === 'clean').length,
     unchecked: results.filter((r) => r.status === 'unchecked').length,
     findings,
+    ...(waived > 0 ? { waived } : {}),
     bySeverity,
   };
 }

@@ -16,6 +16,8 @@ function entriesOf(result: ScanResult, b: PlanBuilder): Entry[] {
   for (const rule of result.results) {
     if (rule.status !== 'found') continue;
     for (const finding of rule.findings) {
+      // A waived finding is accepted (src/waivers): nothing to plan for it.
+      if (finding.waiver) continue;
       const read = readValues(finding.kind, finding);
       if (read.ok) entries.push({ rule, finding, values: read.values });
       else b.refuse({ rule, finding }, `the finding's values do not have the shape of a ${finding.kind} finding: ${read.problem}`);

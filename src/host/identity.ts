@@ -90,6 +90,8 @@ function fromRunningHost(): HostIdentity {
   const { distro, release } = distroAndRelease(releaseFields(etc, read));
   // D-Bus's copy first, as systemd's sd_id128_get_machine() and osInfo() read it.
   const machineId = (readTrim('/var/lib/dbus/machine-id') ?? readTrim('/etc/machine-id'))?.split('\n')[0]?.trim().toLowerCase();
+  // Which boot of this machine the scan saw (audit trail); a mounted --root has no readable boot id.
+  const bootId = readTrim('/proc/sys/kernel/random/boot_id');
   return {
     hostname: os.hostname(),
     os: [distro, release].filter(Boolean).join(' ') || `${os.type()} ${os.release()}`,
@@ -97,6 +99,7 @@ function fromRunningHost(): HostIdentity {
     arch: os.arch(),
     root: '/',
     machineId: machineId || undefined,
+    ...(bootId ? { bootId } : {}),
   };
 }
 

@@ -216,6 +216,11 @@ export interface Rule {
   fix: Fix;
   rebootClears: RebootClears;
   references: string[];
+  /**
+   * Why a finding of this rule stops a node from (re-)joining a cluster: the failure an operator would otherwise
+   * meet (a kubeadm preflight error, old pods started by the kubelet). Only rules with it block `kube-residue gate`.
+   */
+  blocksJoin?: string;
   /** The pack: the rule file's `pack` name (kubeadm, kubespray, calico, ...). */
   pack: string;
   source: RuleSource;

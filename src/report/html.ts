@@ -6,6 +6,7 @@ import type { Severity } from '../model/rule.js';
 import type { RuleResult, ScanResult } from '../model/result.js';
 import { atOrAbove } from '../model/severity.js';
 import type { Reporter } from './reporter.js';
+import { auditPairs, openView, waivedRows, waiverOwnerText } from './waived.js';
 import { html, multiLine, oneLine } from './escape.js';
 import stylesheet from './html.css';
 import {
@@ -161,7 +162,9 @@ function ruleArticle(rule: RuleResult, index: number): string {
   return parts.join('\n');
 }
 
-export function renderHtml(result: ScanResult): string {
+export function renderHtml(full: ScanResult): string {
+  const result = openView(full);
+  const waived = waivedRows(full);
   const s = result.summary;
   const host = result.host;
   const found = bySeverity(foundRules(result));
@@ -256,6 +259,25 @@ export function renderHtml(result: ScanResult): string {
   found.forEach((rule, i) => out.push(ruleArticle(rule, i)));
   out.push('</section>');
 
+  const lapsed = [
+    ...(full.waivers?.expired ?? []).map((e) => `expired waiver ${e.source}: ${e.rule} expired on ${e.expires} and no longer applies`),
+    ...(full.waivers?.stale ?? []).map((e) => `stale waiver ${e.source}: ${e.rule}${e.target ? ` ${e.target}` : ''} matched nothing`),
+  ];
+  if (waived.length > 0 || lapsed.length > 0) {
+    out.push('<section class="card" id="waived">');
+    out.push(`<h2>Waived <span class="count">(${plural(waived.length, 'finding')})</span></h2>`);
+    out.push('<p class="muted">Accepted by a waiver: reported, but they do not fail the run until the waiver expires.</p>');
+    for (const l of lapsed) out.push(`<p class="muted">${hostText(l)}</p>`);
+    out.push('<table><thead><tr><th></th><th>Rule</th><th>Severity</th><th>Target</th><th>Justification</th><th>Owner</th><th>Waiver</th></tr></thead><tbody>');
+    for (const w of waived) {
+      out.push(
+        `<tr class="waived"><td><strong>WAIVED</strong></td><td><code>${text(w.rule)}</code></td><td>${severityBadge(w.severity)}</td><td><code>${hostText(w.target)}</code></td><td>${hostText(w.justification)}</td><td>${hostText(waiverOwnerText(w))}</td><td><code>${hostText(w.source)}</code></td></tr>`,
+      );
+    }
+    out.push('</tbody></table>');
+    out.push('</section>');
+  }
+
   // What could not be checked.
   out.push('<section class="card" id="unchecked">');
   out.push(`<h2>Unchecked rules <span class="count">(${unchecked.length})</span></h2>`);
@@ -280,6 +302,16 @@ export function renderHtml(result: ScanResult): string {
     out.push('</tbody></table>');
   }
   out.push('</section>');
+
+  const audit = auditPairs(result.audit);
+  if (audit.length > 0) {
+    out.push('<section class="card" id="audit">');
+    out.push('<h2>Audit trail</h2>');
+    out.push('<table><thead><tr><th>Field</th><th>Value</th></tr></thead><tbody>');
+    for (const [name, value] of audit) out.push(`<tr><td><code>${text(name)}</code></td><td class="mono">${hostText(value)}</td></tr>`);
+    out.push('</tbody></table>');
+    out.push('</section>');
+  }
 
   out.push('<section class="card" id="probes">');
   out.push(`<h2>Probes <span class="count">(${result.probes.length})</span></h2>`);

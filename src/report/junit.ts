@@ -3,6 +3,7 @@
 // is <skipped> with its reason; rule-file problems are <error>s in their own suite. Every string is escaped for XML 1.0.
 import type { RuleResult, ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
+import { auditPairs, openView, waivedRows, waiverOwnerText } from './waived.js';
 import { multiLine, oneLine, xmlAttr, xmlText } from './escape.js';
 import { durationSeconds, partialReason, plural, rebootClearsText, sourceText } from './report-common.js';
 
@@ -84,12 +85,16 @@ function properties(result: ScanResult, extra: Array<[string, string]>): string[
     ['scan.profile', result.selection.profile],
     ['scan.failOn', result.selection.failOn],
     ['scan.verdict', result.verdict],
+    ...auditPairs(result.audit),
     ...extra,
   ];
   return ['    <properties>', ...pairs.map(([name, value]) => `      <property${attrs([['name', name], ['value', value]])}/>`), '    </properties>'];
 }
 
-export function renderJunit(result: ScanResult): string {
+export function renderJunit(full: ScanResult): string {
+  // Waived findings never fail: each rule with some gets a skipped testcase of its own, marked (waived).
+  const result = openView(full);
+  const waived = waivedRows(full);
   const hostname = result.host.hostname;
   const timestamp = junitTimestamp(result.startedAt);
   const out: string[] = [];
@@ -104,6 +109,7 @@ export function renderJunit(result: ScanResult): string {
     const body: string[] = [];
     let suiteFailures = 0;
     let suiteSkipped = 0;
+    let suiteWaived = 0;
     for (const rule of suite.rules) {
       const head = `    <testcase${attrs([
         ['classname', suite.name],
@@ -124,14 +130,23 @@ export function renderJunit(result: ScanResult): string {
       } else {
         body.push(`${head}/>`);
       }
+      const accepted = waived.filter((w) => w.rule === rule.ruleId);
+      if (accepted.length > 0) {
+        suiteSkipped += 1;
+        suiteWaived += 1;
+        const text = accepted.map((w) => `${oneLine(w.target)}: ${oneLine(w.justification)} (${oneLine(waiverOwnerText(w))}; ${oneLine(w.source)})`).join('; ');
+        body.push(`    <testcase${attrs([['classname', suite.name], ['name', `${rule.ruleId} (waived): ${oneLine(rule.title)}`], ['time', seconds(0)]])}>`);
+        body.push(`      <skipped${attrs([['message', `waived: ${plural(accepted.length, 'finding')} accepted — ${text}`]])}/>`);
+        body.push('    </testcase>');
+      }
     }
-    tests += suite.rules.length;
+    tests += suite.rules.length + suiteWaived;
     failures += suiteFailures;
     skipped += suiteSkipped;
     suites.push([
       `  <testsuite${attrs([
         ['name', suite.name],
-        ['tests', suite.rules.length],
+        ['tests', suite.rules.length + suiteWaived],
         ['failures', suiteFailures],
         ['errors', 0],
         ['skipped', suiteSkipped],

@@ -6,6 +6,7 @@
 // is said in the text, and the JSON or HTML report holds everything.
 import type { ScanResult } from '../model/result.js';
 import type { Reporter } from './reporter.js';
+import { openView, waivedRows, waiverOwnerText } from './waived.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine } from './escape.js';
 import {
   bySeverity,
@@ -38,7 +39,8 @@ function codeCell(text: string): string {
   return mdCode(oneLine(text), true);
 }
 
-export function renderMarkdown(result: ScanResult): string {
+export function renderMarkdown(full: ScanResult): string {
+  const result = openView(full);
   const s = result.summary;
   const host = result.host;
   const out: string[] = [];
@@ -92,6 +94,30 @@ export function renderMarkdown(result: ScanResult): string {
       out.push('');
       out.push(`_${total - rows} more findings are not shown here (${rows} of ${total}); the JSON or HTML report lists every one._`);
     }
+  }
+
+  const waived = waivedRows(full);
+  if (waived.length > 0) {
+    out.push('');
+    out.push(`### Waived (${waived.length})`);
+    out.push('');
+    out.push('Accepted by a waiver: reported, but they do not fail the run.');
+    out.push('');
+    out.push('| | Severity | Rule | Target | Justification | Owner |');
+    out.push('| --- | --- | --- | --- | --- | --- |');
+    for (const w of waived.slice(0, MARKDOWN_MAX_TABLE_ROWS)) {
+      out.push(`| WAIVED | ${w.severity} | ${codeCell(w.rule)} | ${codeCell(w.target)} | ${cell(w.justification)} | ${cell(waiverOwnerText(w))} |`);
+    }
+  }
+
+  const waiverNotes = [
+    ...(full.waivers?.expired ?? []).map((e) => `expired waiver ${mdCode(e.source)}: ${mdCode(e.rule)} expired on ${e.expires} and no longer applies`),
+    ...(full.waivers?.stale ?? []).map((e) => `stale waiver ${mdCode(e.source)}: ${mdCode(e.rule)}${e.target ? ` ${mdCode(e.target)}` : ''} matched nothing`),
+    ...(full.baseline && full.baseline.heldBack > 0 ? [`baseline ${mdCode(full.baseline.file)} held back ${plural(full.baseline.heldBack, 'known finding')}`] : []),
+  ];
+  if (waiverNotes.length > 0) {
+    out.push('');
+    for (const n of waiverNotes) out.push(`- ${n}`);
   }
 
   if (unchecked.length > 0) {

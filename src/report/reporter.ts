@@ -5,6 +5,8 @@ import type { ScanResult } from '../model/result.js';
 export interface RenderOptions {
   /** ANSI colour; only the terminal table uses it. */
   color: boolean;
+  /** SARIF only: leave waived findings out (default; GitHub code scanning is not shown to honour suppressions) or include them with a suppression. */
+  sarifWaived?: 'omit' | 'suppress';
 }
 
 export interface Reporter {

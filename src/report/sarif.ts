@@ -20,7 +20,8 @@ import type { SarifPrecision } from '../checks/check.js';
 import type { CheckKind } from '../model/rule.js';
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import { mostSevereFirst } from '../model/severity.js';
-import type { Reporter } from './reporter.js';
+import type { RenderOptions, Reporter } from './reporter.js';
+import { openView, waivedRows } from './waived.js';
 import { mdCode, mdFence, mdParagraph, mdText, multiLine, oneLine, uriPath } from './escape.js';
 import {
   isoUtc,
@@ -64,6 +65,7 @@ const NOTIFICATIONS = [
   { id: 'partial-check', text: 'A rule could check only part of what it covers on this host.' },
   { id: 'probe-problem', text: 'A probe failed or could see only part of the host.' },
   { id: 'results-truncated', text: "Results were cut to stay within GitHub code scanning's limits." },
+  { id: 'waived-omitted', text: 'Findings accepted by a waiver were left out of this log (--sarif-waived omit).' },
 ] as const;
 type NotificationId = (typeof NOTIFICATIONS)[number]['id'];
 
@@ -219,6 +221,8 @@ interface Item {
 
 function resultFor(item: Item, hostname: string): Result {
   const { rule, finding } = item;
+  // --sarif-waived suppress: SARIF's own record of an accepted finding (it has no expiry field: that is in properties).
+  const suppressions: Result['suppressions'] = finding.waiver ? [{ kind: 'external', status: 'accepted', justification: finding.waiver.justification }] : undefined;
   const target = finding.target;
   const text = `${oneLine(rule.title)}: ${oneLine(target)} on ${oneLine(hostname)} (${oneLine(finding.evidence)})`;
   return {
@@ -242,7 +246,9 @@ function resultFor(item: Item, hostname: string): Result {
       rebootClears: finding.rebootClears,
       fix: finding.fix,
       ...(rule.fixNote ? { fixNote: rule.fixNote } : {}),
+      ...(finding.waiver ? { waiver: { ...finding.waiver } } : {}),
     },
+    ...(suppressions ? { suppressions } : {}),
   };
 }
 
@@ -260,7 +266,11 @@ function notification(id: NotificationId, level: Notification['level'], text: st
 }
 
 /** The SARIF log as an object (exported for tests and for callers that merge logs). */
-export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARIF_LIMITS): Log {
+export function buildSarif(full: ScanResult, limits: SarifLimits = GITHUB_SARIF_LIMITS, waived: 'omit' | 'suppress' = 'omit'): Log {
+  // Waived findings are left out by default: GitHub code scanning has not been shown to honour SARIF suppressions,
+  // so a suppressed result could still open an alert. `suppress` keeps them, each with a suppression.
+  const result = waived === 'omit' ? openView(full) : full;
+  const omitted = waived === 'omit' ? waivedRows(full).length : 0;
   const hostname = result.host.hostname;
   // Rule ids are unique in a scan; should one repeat, the first definition is the one results point at.
   const rules: RuleResult[] = result.results.slice(0, limits.rulesPerRun);
@@ -298,6 +308,11 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
   for (const probe of probeNotes(result)) {
     execution.push(
       notification('probe-problem', probe.ok ? 'note' : 'warning', `Probe ${oneLine(probe.probe)} ${probe.ok ? 'saw only part of the host' : 'failed'}: ${oneLine(probe.note)}`),
+    );
+  }
+  if (omitted > 0) {
+    execution.push(
+      notification('waived-omitted', 'note', `${omitted} waived finding${omitted === 1 ? '' : 's'} left out of this SARIF log (--sarif-waived omit); the JSON, HTML and Markdown reports list them with their waivers.`),
     );
   }
   const truncated = kept.length < totalFindings;
@@ -363,6 +378,9 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
       host: { ...result.host },
       selection: { ...result.selection },
       summary: { ...result.summary, bySeverity: { ...result.summary.bySeverity } },
+      ...(full.waivers ? { waivers: full.waivers } : {}),
+      ...(full.baseline ? { baseline: full.baseline } : {}),
+      ...(full.audit ? { audit: full.audit } : {}),
       ...(truncated || droppedRules > 0
         ? { truncated: { findings: totalFindings, resultsIncluded: kept.length, rules: result.results.length, rulesIncluded: rules.length } }
         : {}),
@@ -375,7 +393,7 @@ export function buildSarif(result: ScanResult, limits: SarifLimits = GITHUB_SARI
 export const sarifReporter: Reporter = {
   name: 'sarif',
   description: 'SARIF 2.1.0 for GitHub code scanning (upload-sarif), one category per node',
-  render(result: ScanResult): string {
-    return `${JSON.stringify(buildSarif(result), null, 2)}\n`;
+  render(result: ScanResult, options?: RenderOptions): string {
+    return `${JSON.stringify(buildSarif(result, GITHUB_SARIF_LIMITS, options?.sarifWaived ?? 'omit'), null, 2)}\n`;
   },
 };

@@ -8,6 +8,7 @@ import { oneLine } from '../display-text.js';
 import { mostSevereFirst } from '../model/severity.js';
 import { partlyCheckedRules } from './report-common.js';
 import type { Reporter, RenderOptions } from './reporter.js';
+import { openView, waivedRows, waiverOwnerText } from './waived.js';
 
 type Style = Parameters<typeof styleText>[0];
 const SEVERITY_STYLE: Record<Severity, Style> = { critical: ['bold', 'red'], high: 'red', medium: 'yellow', low: 'cyan', info: 'gray' };
@@ -35,7 +36,7 @@ function reasonLine(text: string, max: number): string {
 
 function verdictLine(result: ScanResult, opts: RenderOptions): string {
   const s = result.summary;
-  const counts = `${s.rules} rules: ${s.found} found, ${s.clean} clean, ${s.unchecked} unchecked; ${s.findings} finding${s.findings === 1 ? '' : 's'}`;
+  const counts = `${s.rules} rules: ${s.found} found, ${s.clean} clean, ${s.unchecked} unchecked; ${s.findings} finding${s.findings === 1 ? '' : 's'}${s.waived ? ` (+${s.waived} waived)` : ''}`;
   const bySev = SEVERITIES.filter((sev) => s.bySeverity[sev] > 0)
     .map((sev) => `${s.bySeverity[sev]} ${sev}`)
     .join(', ');
@@ -56,7 +57,8 @@ function byRuleSeverity(a: RuleResult, b: RuleResult): number {
 export const tableReporter: Reporter = {
   name: 'table',
   description: 'a table for people (default on a terminal)',
-  render(result, opts) {
+  render(full, opts) {
+    const result = openView(full);
     const width = Math.max(100, Math.min(process.stdout.columns || 140, 200));
     const h = result.host;
     const out: string[] = [oneLine(`kube-residue ${result.tool.version} — ${h.hostname} (${h.os}, kernel ${h.kernel})${h.root === '/' ? '' : `, root ${h.root}`}`)];
@@ -79,6 +81,14 @@ export const tableReporter: Reporter = {
       }
       out.push(table.toString());
     }
+    const waived = waivedRows(full);
+    if (waived.length > 0) {
+      out.push(paint(opts, ['bold', 'cyan'], `Waived (${waived.length}, reported but not failing the run):`));
+      for (const w of waived) out.push(`  WAIVED ${w.severity} ${cell(w.rule, 60)} ${cell(w.target, 80)} — ${cell(w.justification, 100)} (${cell(waiverOwnerText(w), 80)}; ${cell(w.source, 80)})`);
+    }
+    for (const e of full.waivers?.expired ?? []) out.push(paint(opts, 'yellow', `expired waiver ${cell(e.source, 80)}: ${e.rule} expired on ${e.expires}, no longer applied`));
+    for (const e of full.waivers?.stale ?? []) out.push(paint(opts, 'yellow', `stale waiver ${cell(e.source, 80)}: ${e.rule}${e.target ? ` ${cell(e.target, 80)}` : ''} matched nothing`));
+    if (full.baseline && full.baseline.heldBack > 0) out.push(paint(opts, 'gray', `baseline ${cell(full.baseline.file, 80)}: ${full.baseline.heldBack} known finding(s) held back`));
     const unchecked = result.results.filter((r) => r.status === 'unchecked');
     if (unchecked.length > 0) {
       out.push(paint(opts, ['bold', 'yellow'], `Unchecked (${unchecked.length}):`));

@@ -1,6 +1,7 @@
 // Loads rule files (YAML, several rules per file) and validates them with the JSON Schema in
 // src/schema/rule.schema.json plus the checks a schema cannot express (regexes compile, fix templates only
 // use the variables their kind provides, ids are unique). Every problem names the file, line, rule and field.
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -23,7 +24,7 @@ export interface RuleProblem {
 export interface LoadedRules {
   rules: Rule[];
   problems: RuleProblem[];
-  files: Array<{ file: string; pack: string; rules: number; builtin: boolean }>;
+  files: Array<{ file: string; pack: string; rules: number; builtin: boolean; sha256: string }>;
 }
 
 export function formatProblem(p: RuleProblem): string {
@@ -65,17 +66,19 @@ export function loadRuleFiles(files: readonly string[], opts: { builtin: boolean
   const out: LoadedRules = { rules: [], problems: [], files: [] };
   for (const file of files) {
     const display = opts.displayBase ? path.relative(opts.displayBase, file) : file;
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (err) {
       out.problems.push({ file: display, message: `cannot read: ${(err as Error).message}` });
       continue;
     }
-    const one = parseRuleText(text, display, opts.builtin);
+    const one = parseRuleText(bytes.toString('utf8'), display, opts.builtin);
     out.rules.push(...one.rules);
     out.problems.push(...one.problems);
-    if (one.pack) out.files.push({ file: display, pack: one.pack, rules: one.rules.length, builtin: opts.builtin });
+    // The file's own bytes: an auditor can hash the pack they hold (sha256sum) and compare (src/audit).
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (one.pack) out.files.push({ file: display, pack: one.pack, rules: one.rules.length, builtin: opts.builtin, sha256 });
   }
   out.problems.push(...duplicateIdProblems(out.rules));
   return out;
@@ -114,6 +117,9 @@ export function parseRuleText(text: string, file: string, builtin: boolean): { r
       field: fieldName(p.path),
       message: p.message,
     }));
+    if (r.blocksJoin !== undefined && !r.profiles.includes('pre-join')) {
+      semantic.push({ file, line: lineAt(nodeAt(doc, ['rules', i, 'blocksJoin'])?.range?.[0]) ?? line, ruleId: r.id, field: 'blocksJoin', message: 'only a pre-join rule can block a join (add pre-join to profiles)' });
+    }
     problems.push(...semantic);
     if (semantic.length === 0) rules.push({ ...r, pack: ruleFile.pack, source: { file, line, builtin } });
   });

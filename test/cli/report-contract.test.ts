@@ -19,7 +19,8 @@ function scan(args: string[]): ScanResult {
 const hostroot = ['--no-builtin', '--rules', fixture('rules', 'hostroot-rules.yaml'), '--root', fixture('hostroot')];
 
 function stable(r: ScanResult): unknown {
-  return { ...r, startedAt: 0, finishedAt: 0, probes: r.probes.map((p) => ({ ...p, durationMs: 0 })) };
+  const audit = r.audit ? { ...r.audit, startedAt: 0, finishedAt: 0 } : undefined;
+  return { ...r, startedAt: 0, finishedAt: 0, probes: r.probes.map((p) => ({ ...p, durationMs: 0 })), audit, integrity: undefined };
 }
 
 describe('JSON report contract', () => {
@@ -48,7 +49,7 @@ describe('JSON report contract', () => {
   it('names the schema version and the tool', () => {
     const r = scan(hostroot);
     const pkg = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as { version: string };
-    expect(r.schemaVersion).toBe('1.0');
+    expect(r.schemaVersion).toBe('1.1');
     expect(r.tool).toMatchObject({ name: 'kube-residue', version: pkg.version });
   });
 });

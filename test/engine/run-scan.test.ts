@@ -2,6 +2,7 @@
 // each probe runs once for all rules of its kind, only for the kinds selected, tool probes first; a probe that
 // fails, throws or hangs makes its rules unchecked with the reason, and the scan still completes.
 import { describe, expect, it } from 'vitest';
+import { checkComparisonDeadline } from '../../src/comparison-deadline.js';
 import { ProbeUnavailable } from '../../src/probes/probe.js';
 import { fakeChecks, rule, scan } from './fake-scan.js';
 
@@ -78,5 +79,23 @@ describe('runScan with fake probes', () => {
     expect(result.probes.filter((p) => !p.ok).map((p) => p.probe)).toEqual(['ipset', 'netns', 'process']);
     expect(result.verdict).toBe('unchecked');
     expect(result.summary).toMatchObject({ rules: 4, clean: 1, unchecked: 3, found: 0 });
+  });
+
+  it('a comparison that outlasts --timeout is cut off: its rule is unchecked with the reason, the next rule still compares', async () => {
+    // A match that would never end on its own: only the deadline stops it (as it stops a long regex scan).
+    const checks = fakeChecks(
+      { ipvs: async () => [] },
+      {
+        ipvs: (check) => {
+          if ((check as { services?: string[] }).services?.[0] === 'endless') for (;;) checkComparisonDeadline();
+          return { findings: [] };
+        },
+      },
+    );
+    const result = await scan([rule('slow', { kind: 'ipvs', services: ['endless'] }), rule('quick', { kind: 'ipvs', services: ['TCP *'] })], checks, { timeoutMs: 50 });
+    const byId = Object.fromEntries(result.results.map((r) => [r.ruleId, r]));
+    expect(byId['slow']).toMatchObject({ status: 'unchecked', reason: 'comparison timed out after 50ms (--timeout)' });
+    expect(byId['quick']?.status).toBe('clean');
+    expect(result.verdict).toBe('unchecked');
   });
 });
