@@ -65,6 +65,21 @@ const lines = [];
 const dirsRead = new Set(); // for the floor: every directory a rule looks into
 const emit = (rule, line) => lines.push(line);
 
+/**
+ * What a person adds to a path line for the rule's conditions: `dpkg -S` per path for "not from a package" (no
+ * directory walk, no conffile md5s), `ls -d` for "contains an entry", any branch of anyOf.
+ */
+function conditionShell(when, p) {
+  const one = (cond) => {
+    if (cond.anyOf) return `{ ${cond.anyOf.map(one).join(' || ')}; }`;
+    if (cond.notOwnedByPackage) return `! dpkg -S ${globWord(p)} >/dev/null 2>&1`;
+    if (cond.containsEntry) return `ls -d ${cond.containsEntry.map((g) => globWord(`${p}/${g}`)).join(' ')} >/dev/null 2>&1`;
+    if (cond.presentWithoutPackage) return `{ ${cond.presentWithoutPackage.map((x) => `{ [ -e ${globWord(x)} ] && ! dpkg -S ${globWord(x)} >/dev/null 2>&1; }`).join(' || ')}; }`;
+    return 'true';
+  };
+  return (when ?? []).map((cond) => ` && ${one(cond)}`).join('');
+}
+
 for (const rule of rules) {
   const c = rule.check;
   lines.push(`# ${rule.id}`);
@@ -73,21 +88,23 @@ for (const rule of rules) {
       for (const p of c.paths) {
         dirsRead.add(path.posix.dirname(p.replace(/\/[^/]*[*?[{].*$/, '/x')));
         if (/[*?[{]/.test(p)) {
-          emit(rule, `ls -d ${globWord(p)} 2>/dev/null && ${say(rule, p)}`);
+          if (c.when) emit(rule, `for f in ${globWord(p)}; do [ -e "$f" ] && ! dpkg -S "$f" >/dev/null 2>&1 && ${say(rule, p)}; done`);
+          else emit(rule, `ls -d ${globWord(p)} 2>/dev/null && ${say(rule, p)}`);
           continue;
         }
+        const cond = conditionShell(c.when, p);
         const test = { file: '-f', dir: '-d', symlink: '-L', any: '-e' }[c.type ?? 'any'];
         if (c.condition === 'non-empty') {
           dirsRead.add(p);
           const t = c.type ?? 'any';
           const nonEmptyDir = `[ -n "$(ls -A ${globWord(p)} 2>/dev/null)" ]`;
-          if (t === 'dir') emit(rule, `${nonEmptyDir} && ${say(rule, p)}`);
-          else if (t === 'file') emit(rule, `[ -s ${globWord(p)} ] && ${say(rule, p)}`);
-          else emit(rule, `{ [ -f ${globWord(p)} ] && [ -s ${globWord(p)} ] || ${nonEmptyDir}; } && ${say(rule, p)}`);
+          if (t === 'dir') emit(rule, `${nonEmptyDir}${cond} && ${say(rule, p)}`);
+          else if (t === 'file') emit(rule, `[ -s ${globWord(p)} ]${cond} && ${say(rule, p)}`);
+          else emit(rule, `{ [ -f ${globWord(p)} ] && [ -s ${globWord(p)} ] || ${nonEmptyDir}; }${cond} && ${say(rule, p)}`);
         } else if (test === '-e') {
-          emit(rule, `{ [ -e ${globWord(p)} ] || [ -L ${globWord(p)} ]; } && ${say(rule, p)}`);
+          emit(rule, `{ [ -e ${globWord(p)} ] || [ -L ${globWord(p)} ]; }${cond} && ${say(rule, p)}`);
         } else {
-          emit(rule, `[ ${test} ${globWord(p)} ] && ${say(rule, p)}`);
+          emit(rule, `[ ${test} ${globWord(p)} ]${cond} && ${say(rule, p)}`);
         }
       }
       break;
@@ -158,6 +175,10 @@ for (const rule of rules) {
       break;
     }
     case 'process': {
+      if (c.podMember) {
+        emit(rule, `grep -lE ':/(kubepods|kubepods\\.slice|k8s\\.io)(/|$)' /proc/[0-9]*/cgroup 2>/dev/null | grep . && ${say(rule, 'pod processes')}`);
+        break;
+      }
       if (c.exe) {
         emit(rule, `ls -l /proc/[0-9]*/exe 2>/dev/null | grep -E ${q(`/${alt(c.exe.map((e) => globRe(e, { slash: false })))}$`)} && ${say(rule, 'processes')}`);
         break;

@@ -18,6 +18,8 @@ export interface RawFinding<V extends FixVarsShape = FixVarsShape> {
   target: string;
   evidence: string;
   vars: V;
+  /** Host paths a rule's conditions judge for this match (default: the target). */
+  subjects?: string[];
 }
 
 export interface MatchOutcome<V extends FixVarsShape = FixVarsShape> {

@@ -79,6 +79,39 @@ function shownAsBytes(f: RawFinding<IptablesFixVars>): RawFinding<IptablesFixVar
   };
 }
 
+/** `name: "podman" id: "…"` and `dnat name: "k8s-pod-network" id: "…"` comments of the reference CNI plugins. */
+const CNI_NETWORK_COMMENT = /(?:^|\s)name: "([^"]+)"/;
+
+/**
+ * Which user chains of a table count when some CNI networks belong to other engines: a chain is attributed to
+ * the networks its own rules and the jumps into it name. Chains of counted networks only count; chains naming an
+ * excluded network do not; chains naming none (shared portmap/firewall chains) count only when the table has
+ * counted chains and no excluded one, so a Podman host's shared chains are never planned for removal.
+ */
+function cniAttribution(index: TableIndex, chains: readonly IptablesChain[], exclude: ReadonlySet<string>): Map<string, string[] | undefined> {
+  const networksOf = new Map<string, string[]>();
+  for (const c of chains) {
+    const names = new Set<string>();
+    for (const r of [...(index.byChain.get(c.name) ?? []), ...(index.jumpsTo.get(c.name) ?? [])]) {
+      const m = r.comment === undefined ? null : CNI_NETWORK_COMMENT.exec(r.comment);
+      if (m) names.add(m[1] as string);
+    }
+    networksOf.set(c.name, [...names]);
+  }
+  const counted = [...networksOf.values()].some((n) => n.some((x) => !exclude.has(x)));
+  const excludedSeen = [...networksOf.values()].some((n) => n.some((x) => exclude.has(x)));
+  const out = new Map<string, string[] | undefined>();
+  for (const [chain, names] of networksOf) {
+    const own = names.filter((x) => !exclude.has(x));
+    // A chain that also serves an excluded network is shared with that engine: removing the Kubernetes chains
+    // it jumps into removes those jumps, and the chain stays.
+    if (own.length > 0 && own.length === names.length) out.set(chain, own);
+    else if (names.length === 0 && counted && !excludedSeen) out.set(chain, []);
+    else out.set(chain, undefined);
+  }
+  return out;
+}
+
 function ruleText(r: IptablesRule): string {
   return r.words.join(' ');
 }
@@ -92,7 +125,7 @@ export type IptablesFixVars = { target: string; iptables: string; family: string
 export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], IptablesFixVars> = {
   kind: 'iptables',
   doc: {
-    fields: '`chains`, `chainRegex`, `chainRegexExclude`, `tables`, `families`, `backends` (nft and legacy, reported separately); rule level: `ruleComment`, `ruleTarget`, `ruleMatch`, `ruleMatchExclude`',
+    fields: '`chains`, `chainRegex`, `chainRegexExclude`, `tables`, `families`, `backends` (nft and legacy, reported separately), `excludeCniNetworks`; rule level: `ruleComment`, `ruleTarget`, `ruleMatch`, `ruleMatchExclude`',
     findingPer: 'chain `<family>/<backend>/<table>/<chain>` or rule',
   },
   params: {
@@ -106,6 +139,7 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], Iptabl
     ruleTarget: 'optional',
     ruleMatch: 'optional',
     ruleMatchExclude: 'optional',
+    excludeCniNetworks: 'optional',
   },
   regexFields: ['chainRegex', 'chainRegexExclude', 'ruleComment', 'ruleMatch', 'ruleMatchExclude'],
   fixVars: {
@@ -165,14 +199,18 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], Iptabl
           }
           continue;
         }
-        for (const c of index.userChains) {
-          if (chainMatches && !chainMatches(c.name)) continue;
+        const chains = chainMatches ? index.userChains.filter((c) => chainMatches(c.name)) : index.userChains;
+        const cni = check.excludeCniNetworks ? cniAttribution(index, chains, new Set(check.excludeCniNetworks)) : undefined;
+        for (const c of chains) {
+          const networks = cni?.get(c.name);
+          if (cni && !networks) continue;
           const own = index.byChain.get(c.name)?.length ?? 0;
           const jumps = (index.jumpsTo.get(c.name) ?? []).map((r) => [r.chain, ...r.words]);
+          const net = networks && networks.length > 0 ? `; CNI network ${networks.join(', ')}` : '';
           findings.push(
             shownAsBytes({
               target: `${prefix}/${c.name}`,
-              evidence: `chain with ${own} rule${own === 1 ? '' : 's'}, ${jumps.length} jump${jumps.length === 1 ? '' : 's'} into it`,
+              evidence: `chain with ${own} rule${own === 1 ? '' : 's'}, ${jumps.length} jump${jumps.length === 1 ? '' : 's'} into it${net}`,
               vars: { ...base, target: `${prefix}/${c.name}`, table: t.table, chain: c.name, jumps },
             }),
           );

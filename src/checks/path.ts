@@ -10,20 +10,25 @@ function describe(e: PathEntry): string {
   return 'special file';
 }
 
-/** `linkTarget`: where a symlink points, when the probe could read it (the planner uses it to stay in bounds). */
-export type PathFixVars = { target: string; linkTarget?: string; targetHex?: string };
+/**
+ * `linkTarget`: where a symlink points, when the probe could read it (the planner uses it to stay in bounds).
+ * `unowned`: set by the engine for rules with conditions (`when`).
+ * `targetHex`: the path's real bytes when a name on it is not valid UTF-8 (`target` then has `\xHH` escapes).
+ */
+export type PathFixVars = { target: string; linkTarget?: string; unowned?: string[]; targetHex?: string };
 
 export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
   kind: 'path',
   doc: {
-    fields: '`paths` (literal or glob; `/var/run` = `/run`), `type` file/dir/symlink/any, `condition` exists/non-empty, `maxDepth`, `exclude`',
+    fields: '`paths` (literal or glob; `/var/run` = `/run`), `type` file/dir/symlink/any, `condition` exists/non-empty, `maxDepth`, `exclude`, `when` (conditions, below)',
     findingPer: 'path',
   },
-  params: { paths: 'required', type: 'optional', condition: 'optional', maxDepth: 'optional', exclude: 'optional' },
+  params: { paths: 'required', type: 'optional', condition: 'optional', maxDepth: 'optional', exclude: 'optional', when: 'optional' },
   regexFields: [],
   fixVars: {
     target: 'the host path (a name that is not valid UTF-8 with `\\xHH` for each raw byte)',
     linkTarget: 'where a symbolic link points (symlinks only)',
+    unowned: 'rules with conditions: what in it no package or other engine owns, as the largest removable subtrees',
     targetHex: 'the path\u2019s real bytes in hex (only when a name on it is not valid UTF-8)',
   },
   sarifPrecision: 'very-high',

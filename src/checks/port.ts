@@ -1,4 +1,16 @@
-import { portProbe, type Listener } from '../probes/ports.js';
+import { portProbe, type Listener, type SocketOwner } from '../probes/ports.js';
+import { POD_CGROUP } from './process.js';
+
+/**
+ * Processes that hold a published port for another container engine: Docker's docker-proxy, Podman's conmon
+ * and rootless port forwarders. A port only they hold is that engine's, never Kubernetes residue.
+ */
+const ENGINE_PORT_HOLDERS = new Set(['docker-proxy', 'conmon', 'rootlessport', 'rootlessport-ch', 'slirp4netns', 'pasta', 'pasta.avx2']);
+
+/** Held for another engine, or by a process of another PID namespace that is no pod of this host. */
+function foreignOwner(o: SocketOwner): boolean {
+  return ENGINE_PORT_HOLDERS.has(o.comm) || (o.pidNamespace === 'other' && !(o.cgroups ?? []).some((c) => POD_CGROUP.test(c)));
+}
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
 
@@ -19,6 +31,7 @@ export const portCheck: CheckDefinition<'port', Listener[], PortFixVars> = {
     for (const l of listeners) {
       if (!check.ports.includes(l.localPort) || !protocols.includes(l.protocol)) continue;
       if (address && !address(l.localAddress)) continue;
+      if (l.owners.length > 0 && l.owners.every(foreignOwner)) continue;
       const key = `${l.protocol}/${l.localPort}`;
       grouped.set(key, [...(grouped.get(key) ?? []), l]);
     }

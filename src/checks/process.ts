@@ -1,17 +1,71 @@
 import { processProbe, type ProcessInfo } from '../probes/processes.js';
-import type { CheckDefinition } from './check.js';
+import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
 import { includeExcludeMatcher } from '../rule-regex.js';
 
-/** pidNamespace: `host` when the process is in the PID namespace of the host's PID 1; the fix plan ends no other. */
-export type ProcessFixVars = { target: string; pid: string; comm: string; pidNamespace: string };
+/** Cgroups kubelet (systemd or cgroupfs driver) or containerd's default `/<namespace>/<id>` give pod containers. */
+export const POD_CGROUP = /^\/(kubepods|kubepods\.slice|k8s\.io)(\/|$)/;
+/** A containerd shim of namespace k8s.io (comm is cut to 15 characters: containerd-shim). */
+const K8S_SHIM_CMDLINE = /\s-namespace\s+k8s\.io(\s|$)/;
+
+export interface PodMembership {
+  /** The k8s.io shim the process descends from, when it does. */
+  shim?: ProcessInfo;
+  /** The pod cgroup it is in, when it is. */
+  cgroup?: string;
+}
+
+function isK8sShim(p: ProcessInfo): boolean {
+  return p.comm.startsWith('containerd-shim') && p.pidNamespace !== 'other' && K8S_SHIM_CMDLINE.test(p.cmdline);
+}
+
+/**
+ * Which processes belong to a Kubernetes pod of this host's runtime (pause sandboxes and container processes,
+ * in the pod's own PID namespace): a pod cgroup as seen from the host, or a k8s.io shim among the ancestors.
+ * The shims themselves are not members (their own rule reports them).
+ */
+export function podMembers(procs: readonly ProcessInfo[]): Map<number, PodMembership> {
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const members = new Map<number, PodMembership>();
+  for (const p of procs) {
+    if (isK8sShim(p)) continue;
+    const cgroup = (p.cgroups ?? []).find((c) => POD_CGROUP.test(c));
+    let shim: ProcessInfo | undefined;
+    const seen = new Set<number>();
+    for (let up = byPid.get(p.ppid ?? 0); up && !seen.has(up.pid); up = byPid.get(up.ppid ?? 0)) {
+      seen.add(up.pid);
+      if (isK8sShim(up)) {
+        shim = up;
+        break;
+      }
+    }
+    if (cgroup || shim) members.set(p.pid, { ...(shim ? { shim } : {}), ...(cgroup ? { cgroup } : {}) });
+  }
+  return members;
+}
+
+function podText(m: PodMembership): string {
+  const parts = [m.shim ? `below shim ${m.shim.comm}[${m.shim.pid}]` : '', m.cgroup ? `cgroup ${m.cgroup}` : ''].filter(Boolean);
+  return `pod process (${parts.join(', ')})`;
+}
+
+/** `pidNamespace`: `host`, or `pod` for a process of this host's pod in the pod's own PID namespace. */
+export type ProcessFixVars = { target: string; pid: string; comm: string; pidNamespace: 'host' | 'pod' };
 
 export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixVars> = {
   kind: 'process',
-  doc: { fields: '`comm`, `exe`, `cmdline` (regex), `cmdlineExclude`; all given must match', findingPer: 'process `<comm>[<pid>]`' },
-  params: { comm: 'optional', exe: 'optional', cmdline: 'optional', cmdlineExclude: 'optional' },
+  doc: {
+    fields: '`comm`, `exe`, `cmdline` (regex), `cmdlineExclude`, `podMember`; all given must match; other PID namespaces only as pod processes',
+    findingPer: 'process `<comm>[<pid>]`',
+  },
+  params: { comm: 'optional', exe: 'optional', cmdline: 'optional', cmdlineExclude: 'optional', podMember: 'optional' },
   regexFields: ['cmdline', 'cmdlineExclude'],
-  fixVars: { target: '`<comm>[<pid>]`', pid: 'the process id', comm: 'its command name', pidNamespace: "`host`, `other` or `unknown`: whether it is in the host PID 1's PID namespace" },
+  fixVars: {
+    target: '`<comm>[<pid>]`',
+    pid: 'the process id (as the host sees it)',
+    comm: 'its command name',
+    pidNamespace: '`host`, or `pod` for a pod process in its own PID namespace',
+  },
   sarifPrecision: 'medium',
   probe: processProbe,
   match(check, procs) {
@@ -19,14 +73,29 @@ export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixV
     const exe = globMatcher(check.exe);
     const cmdline = includeExcludeMatcher(check.cmdline, check.cmdlineExclude);
     // A process whose exe could not be read may be the one an `exe` rule looks for: the rule is then partly unchecked.
-    const unseen = exe ? procs.filter((p) => p.exeUnreadable && (!comm || comm(p.comm)) && (!cmdline || cmdline(p.cmdline))).length : 0;
-    const findings = procs
-      .filter((p) => (!comm || comm(p.comm)) && (!exe || (p.exe !== '' && exe(p.exe))) && (!cmdline || cmdline(p.cmdline)))
-      .map((p) => ({
+    // PID 1 of the host is its init system, never a leftover (and never to be killed); some inits are not dumpable,
+    // so even root cannot read their exe (seen on this project's VMs): it must not make every exe rule unchecked.
+    const unseen = exe ? procs.filter((p) => p.exeUnreadable && !isHostInit(p) && (!comm || comm(p.comm)) && (!cmdline || cmdline(p.cmdline))).length : 0;
+    const members = podMembers(procs);
+    const findings: RawFinding<ProcessFixVars>[] = [];
+    for (const p of procs) {
+      const pod = members.get(p.pid);
+      if (check.podMember && !pod) continue;
+      // Another PID namespace (a container, a kind node) is not this host's residue, unless a pod of this host.
+      if (p.pidNamespace === 'other' && !pod) continue;
+      if (isHostInit(p)) continue;
+      if ((comm && !comm(p.comm)) || (exe && (p.exe === '' || !exe(p.exe))) || (cmdline && !cmdline(p.cmdline))) continue;
+      const line = p.cmdline.length > 200 ? `${p.cmdline.slice(0, 200)}…` : p.cmdline;
+      findings.push({
         target: `${p.comm}[${p.pid}]`,
-        evidence: p.cmdline.length > 200 ? `${p.cmdline.slice(0, 200)}…` : p.cmdline,
-        vars: { target: `${p.comm}[${p.pid}]`, pid: String(p.pid), comm: p.comm, pidNamespace: p.pidNamespace },
-      }));
+        evidence: pod ? `${line}; ${podText(pod)}` : line,
+        vars: { target: `${p.comm}[${p.pid}]`, pid: String(p.pid), comm: p.comm, pidNamespace: p.pidNamespace === 'other' ? 'pod' : 'host' },
+      });
+    }
     return { findings, partial: unseen > 0 ? `the executable of ${unseen} process${unseen === 1 ? '' : 'es'} could not be read (permission denied; run as root)` : undefined };
   },
 };
+
+function isHostInit(p: ProcessInfo): boolean {
+  return p.pid === 1 && p.pidNamespace !== 'other';
+}

@@ -12,17 +12,27 @@ function describeRefs(refs: readonly UnitFileRef[]): string {
     .join('; ');
 }
 
-export type SystemdUnitFixVars = { target: string; paths: string[] };
+function contentRefs(refs: readonly UnitFileRef[]): UnitFileRef[] {
+  const content = refs.filter((r) => r.role === 'unit' || r.role === 'drop-in');
+  return content.length > 0 ? content : [...refs];
+}
+
+/** `unowned`: set by the engine for rules with conditions (`when`). */
+export type SystemdUnitFixVars = { target: string; paths: string[]; unowned?: string[] };
 
 export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts, SystemdUnitFixVars> = {
   kind: 'systemd-unit',
   doc: {
-    fields: '`units`, `transientOnly` (unit files, drop-ins, `*.wants` links — dangling too — and transient units, plus state when systemd is PID 1)',
+    fields: '`units`, `transientOnly`, `when` (unit files, drop-ins, `*.wants` links — dangling too — and transient units, plus state when systemd is PID 1)',
     findingPer: 'unit',
   },
-  params: { units: 'required', transientOnly: 'optional' },
+  params: { units: 'required', transientOnly: 'optional', when: 'optional' },
   regexFields: [],
-  fixVars: { target: 'the unit name', paths: 'its unit files, drop-in dirs and links' },
+  fixVars: {
+    target: 'the unit name',
+    paths: 'its unit files, drop-in dirs and links',
+    unowned: 'rules with conditions: its files and links except those a package owns unmodified',
+  },
   sarifPrecision: 'very-high',
   startOrder: 5,
   probe: systemdProbe,
@@ -39,6 +49,8 @@ export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts, System
         target: unit,
         evidence: describeRefs(relevant) + stateText,
         vars: { target: unit, paths: relevant.map((r) => r.path) },
+        // A package's unit is judged by its file and drop-ins; enablement links are not content of their own.
+        subjects: contentRefs(relevant).map((r) => r.path),
       });
     }
     return { findings, note: facts.stateNote };

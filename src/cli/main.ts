@@ -21,7 +21,7 @@ function ruleSourceOptions(cmd: Command): Command {
 /** Which rules run against which root within what time: declared once, for `scan` and `fix` alike. */
 function selectionOptions(cmd: Command): Command {
   return ruleSourceOptions(cmd)
-    .addOption(new Option('--profile <name>', 'post-reset, pre-join or all').default('all').argParser(parseProfile))
+    .addOption(new Option('--profile <name>', 'post-reset, pre-join, decommission or all').default('all').argParser(parseProfile))
     .option('--tag <tag>', 'only rules with this tag (repeatable)', collect, [])
     .option('--rule <id>', 'only this rule (repeatable)', collect, [])
     .option('--skip <id>', 'leave out this rule, e.g. a waived finding (repeatable)', collect, [])
@@ -79,7 +79,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .description('list rules: id, severity, kind, tags, title')
       .option('--format <name>', 'table or json', 'table')
       .option('--tag <tag>', 'only rules with this tag (repeatable)', collect, [])
-      .option('--profile <name>', 'only rules of this profile'),
+      .addOption(new Option('--profile <name>', 'only rules of this profile (post-reset, pre-join, decommission)').argParser(parseProfile)),
   ).action(async (opts: { rules: string[]; builtin: boolean; format: string; tag: string[]; profile?: string }) => setExit(await rulesListCommand(opts)));
   ruleSourceOptions(
     rules

@@ -1,7 +1,8 @@
 // `kube-residue rules list|show|validate`: browse the rule packs and check user rule files.
-import type { Rule } from '../model/rule.js';
+import type { ProfileSelector, Rule } from '../model/rule.js';
 import { multiLine, oneLine } from '../display-text.js';
 import { UsageError } from './errors.js';
+import { ruleInProfile } from '../rules/profile.js';
 import { loadRuleSet, loadUserRules } from './rule-set.js';
 
 export interface RuleSourceOptions {
@@ -17,7 +18,7 @@ export async function rulesListCommand(opts: RuleSourceOptions & { format: strin
   const { rules } = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
   let list = [...rules].sort((a, b) => (a.id < b.id ? -1 : 1));
   if (opts.tag.length > 0) list = list.filter((r) => r.tags.some((t) => opts.tag.includes(t)));
-  if (opts.profile && opts.profile !== 'all') list = list.filter((r) => (r.profiles as string[]).includes(opts.profile as string));
+  if (opts.profile) list = list.filter((r) => ruleInProfile(r, opts.profile as ProfileSelector));
   if (opts.format === 'json') {
     const rows = list.map((r) => ({ id: r.id, severity: r.severity, kinds: [kindsOf(r)], tags: r.tags, profiles: r.profiles, pack: r.pack, title: r.title }));
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

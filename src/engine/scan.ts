@@ -11,6 +11,10 @@ import { hostIdentity } from '../host/identity.js';
 import { renderFix } from './fix-template.js';
 import { ComparisonTimeout, withComparisonDeadline } from '../comparison-deadline.js';
 import { atOrAbove } from '../model/severity.js';
+import type { MatchOutcome } from '../checks/check.js';
+import { evaluateConditions } from '../checks/conditions.js';
+import type { Condition } from '../model/conditions.js';
+import { gatherConditionFacts, type ConditionFacts, type ConditionRequest } from '../probes/conditions.js';
 
 export interface ScanOptions {
   rules: readonly Rule[];
@@ -93,7 +97,69 @@ async function runProbe(def: AnyCheckDefinition, ctx: ProbeContext, rules: reado
   return outcome;
 }
 
-function evaluate(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ctx: ProbeContext): RuleResult {
+/** The conditions a rule puts on its matches, if its kind takes any. */
+function conditionsOf(rule: Rule): Condition[] | undefined {
+  const c = rule.check;
+  return (c.kind === 'path' || c.kind === 'systemd-unit') && c.when && c.when.length > 0 ? c.when : undefined;
+}
+
+type MatchResult = { ok: true; match: MatchOutcome } | { ok: false; reason: string };
+
+function matchRule(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ctx: ProbeContext): MatchResult {
+  if (!outcome.ok) return { ok: false, reason: outcome.reason };
+  try {
+    // Comparing is bounded like probing: a rule whose comparison outlasts --timeout is unchecked, not clean.
+    return { ok: true, match: withComparisonDeadline(ctx.timeoutMs, () => def.match(rule.check, outcome.facts, ctx)) };
+  } catch (err) {
+    if (err instanceof ComparisonTimeout) return { ok: false, reason: err.message };
+    return { ok: false, reason: `comparison failed: ${(err as Error).message}` };
+  }
+}
+
+/**
+ * Keeps the matches that meet the rule's conditions (provenance, contents), with why in their evidence. Facts
+ * that could not be gathered make the rule partly unchecked, never silently clean.
+ */
+function applyConditions(match: MatchOutcome, conditions: readonly Condition[], facts: ConditionFacts | undefined): MatchOutcome & { provenance: Map<string, Finding['provenance']> } {
+  const provenance = new Map<string, Finding['provenance']>();
+  if (match.findings.length === 0) return { ...match, provenance };
+  if (!facts || !facts.ok) {
+    const why = facts && !facts.ok ? facts.reason : 'conditions not evaluated';
+    return { findings: [], partial: [match.partial, `${match.findings.length} match(es) not judged: ${why}`].filter(Boolean).join('; '), note: match.note, provenance };
+  }
+  const kept: MatchOutcome['findings'] = [];
+  const problems: string[] = [];
+  for (const f of match.findings) {
+    const verdict = evaluateConditions(f.subjects ?? [f.target], conditions, facts.facts);
+    if ('missing' in verdict) {
+      problems.push(`${f.target}: ${verdict.missing}`);
+      continue;
+    }
+    if (!verdict.holds) continue;
+    kept.push({ ...f, evidence: [f.evidence, ...verdict.details].join('; ') });
+    if (verdict.provenance && (verdict.provenance.owners.length > 0 || verdict.provenance.unowned.length > 0)) provenance.set(f.target, verdict.provenance);
+  }
+  const partial = [match.partial, ...problems].filter(Boolean).join('; ') || undefined;
+  return { findings: kept, partial, note: match.note, provenance };
+}
+
+/**
+ * `{{unowned}}` of a match judged by conditions: what a clean-up may remove without touching a package's files
+ * or another engine's state. A directory a package owns part of: exactly the entries no package owns; a unit:
+ * its files and links except the ones a package owns unmodified; otherwise the target (or a unit's paths).
+ */
+function removablePaths(f: MatchOutcome['findings'][number], provenance: Finding['provenance']): string[] {
+  const paths = Array.isArray(f.vars.paths) ? (f.vars.paths as unknown[]).filter((p): p is string => typeof p === 'string') : [f.target];
+  if (!provenance) return paths;
+  if (!Array.isArray(f.vars.paths)) return provenance.unowned.length > 0 ? provenance.unowned : paths;
+  // Each judged file or drop-in directory stands for its unowned pieces (none when a package owns it all);
+  // links and anything not judged stay as they are.
+  const subjects = new Set(f.subjects ?? []);
+  const within = (u: string, p: string): boolean => u === p || u.startsWith(`${p}/`);
+  return paths.flatMap((p) => (subjects.has(p) ? provenance.unowned.filter((u) => within(u, p)) : [p]));
+}
+
+function evaluate(rule: Rule, matched: MatchResult, facts: ConditionFacts | undefined): RuleResult {
   const base: RuleResult = {
     ruleId: rule.id,
     title: rule.title,
@@ -111,24 +177,23 @@ function evaluate(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, ct
     status: 'clean',
     findings: [],
   };
-  if (!outcome.ok) return { ...base, status: 'unchecked', reason: outcome.reason };
-  let match;
-  try {
-    // Comparing is bounded like probing: a rule whose comparison outlasts --timeout is unchecked, not clean.
-    match = withComparisonDeadline(ctx.timeoutMs, () => def.match(rule.check as never, outcome.facts, ctx));
-  } catch (err) {
-    if (err instanceof ComparisonTimeout) return { ...base, status: 'unchecked', reason: err.message };
-    return { ...base, status: 'unchecked', reason: `comparison failed: ${(err as Error).message}` };
-  }
+  if (!matched.ok) return { ...base, status: 'unchecked', reason: matched.reason };
+  const conditions = conditionsOf(rule);
+  const match = conditions ? applyConditions(matched.match, conditions, facts) : { ...matched.match, provenance: new Map<string, Finding['provenance']>() };
   const findings: Finding[] = match.findings
-    .map((f) => ({
-      kind: rule.check.kind,
-      target: f.target,
-      evidence: f.evidence,
-      rebootClears: rule.rebootClears,
-      fix: renderFix(rule.fix.commands, f.vars),
-      vars: f.vars,
-    }))
+    .map((f) => {
+      const provenance = match.provenance.get(f.target);
+      const vars = conditions ? { ...f.vars, unowned: removablePaths(f, provenance) } : f.vars;
+      return {
+        kind: rule.check.kind,
+        target: f.target,
+        evidence: f.evidence,
+        rebootClears: rule.rebootClears,
+        fix: renderFix(rule.fix.commands, vars),
+        vars,
+        ...(provenance ? { provenance } : {}),
+      };
+    })
     .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
   if (findings.length > 0) {
     const reason = match.partial ? `partly unchecked: ${match.partial}` : match.note;
@@ -182,10 +247,20 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   for (const kind of kinds) outcomes.set(kind, runProbe(defs[kind], ctx, byKind.get(kind) ?? [], runs, enqueue));
   // A few small file reads, queued behind the probes so that the tools are spawned first.
   const identity = new Promise<HostIdentity>((resolve) => enqueue(() => resolve(hostIdentity(ctx))));
+  // Matches are compared once. Rules with conditions get their facts as soon as their own probes are done,
+  // while the slower probes (tools) still run: only what they matched is looked up.
+  const matches = new Map<Rule, Promise<MatchResult>>();
+  for (const kind of kinds) {
+    const outcome = outcomes.get(kind) as Promise<ProbeOutcome>;
+    for (const rule of byKind.get(kind) ?? []) matches.set(rule, outcome.then((o) => matchRule(rule, defs[kind], o, ctx)));
+  }
+  const conditionFacts = gatherConditions(opts.rules, matches, ctx, runs);
   const results: RuleResult[] = [];
   for (const kind of kinds) {
-    const outcome = await (outcomes.get(kind) as Promise<ProbeOutcome>);
-    for (const rule of byKind.get(kind) ?? []) results.push(evaluate(rule, defs[kind], outcome, ctx));
+    for (const rule of byKind.get(kind) ?? []) {
+      const matched = await (matches.get(rule) as Promise<MatchResult>);
+      results.push(evaluate(rule, matched, conditionsOf(rule) ? await conditionFacts : undefined));
+    }
   }
   results.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   runs.sort((a, b) => (a.probe < b.probe ? -1 : 1));
@@ -202,4 +277,27 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     probes: runs,
     ruleFiles: opts.ruleFiles,
   };
+}
+
+/** The facts for every match of a rule with conditions; undefined when no such rule matched anything. */
+async function gatherConditions(rules: readonly Rule[], matches: ReadonlyMap<Rule, Promise<MatchResult>>, ctx: ProbeContext, runs: ProbeRun[]): Promise<ConditionFacts | undefined> {
+  const requests: ConditionRequest[] = [];
+  for (const rule of rules) {
+    const conditions = conditionsOf(rule);
+    if (!conditions) continue;
+    const matched = await (matches.get(rule) as Promise<MatchResult>);
+    if (!matched.ok) continue;
+    for (const f of matched.match.findings) requests.push({ subjects: f.subjects ?? [f.target], conditions });
+  }
+  if (requests.length === 0) return undefined;
+  const t0 = nowMs();
+  let facts: ConditionFacts;
+  try {
+    facts = await withTimeout(gatherConditionFacts(ctx, requests), ctx.timeoutMs, 'provenance');
+  } catch (err) {
+    facts = { ok: false, reason: err instanceof ProbeUnavailable ? err.message : `provenance probe failed: ${(err as Error).message}` };
+  }
+  const note = facts.ok ? `${requests.length} match(es) judged; package database: ${facts.database}` : facts.reason;
+  runs.push({ probe: 'provenance', ok: facts.ok, durationMs: Math.round((nowMs() - t0) * 10) / 10, note });
+  return facts;
 }

@@ -40,6 +40,9 @@ function pathFits(globs: readonly string[], p: string): boolean {
   return runSpellings(p).some((x) => m(x));
 }
 
+/** `u` is `p` or below it. */
+const within = (u: string, p: string): boolean => u === p || u.startsWith(`${p}/`);
+
 /** The chain a rule jumps (-j) or goes (-g) to. */
 function jumpTarget(words: readonly string[]): string | undefined {
   for (let i = words.length - 2; i >= 0; i--) if (words[i] === '-j' || words[i] === '-g' || words[i] === '--jump' || words[i] === '--goto') return words[i + 1];
@@ -55,7 +58,11 @@ const UNIT_DIR = /^(\/etc|\/run|\/usr\/lib|\/lib|\/usr\/local\/lib)\/systemd\/(s
 
 /** Why values cannot have come from this rule's check, per kind; a kind without one fails `tsc`. */
 const FITS = {
-  path: (c, v) => (pathFits(c.paths, v.target) && !(c.exclude && pathFits(c.exclude, v.target)) ? undefined : `${v.target} is not a path the rule looks for`),
+  path: (c, v) => {
+    if (!pathFits(c.paths, v.target) || (c.exclude && pathFits(c.exclude, v.target))) return `${v.target} is not a path the rule looks for`;
+    const outside = (v.unowned ?? []).find((u) => !within(u, v.target));
+    return outside === undefined ? undefined : `${outside} (unowned) is not within ${v.target}`;
+  },
   mount: (c, v) => (matches(c.mountPoints, v.target) && (!c.fstypes || c.fstypes.includes(v.fstype)) && matches(c.sources, v.source) ? undefined : `${v.target} (${v.fstype}) is not a mount the rule looks for`),
   cgroup: (c, v) => (globsMatcher(c.names)(v.name) && v.target.startsWith('/sys/fs/cgroup/') && v.target.endsWith(`/${v.name}`) ? undefined : `${v.target} is not a cgroup the rule looks for`),
   interface: (c, v) => (nameFits(c.names, c.nameRegex, v.target) && (!c.linkKinds || c.linkKinds.includes(v.linkKind)) ? undefined : `${v.target} is not an interface the rule looks for`),
@@ -88,7 +95,9 @@ const FITS = {
   'systemd-unit': (c, v) => {
     if (!globsMatcher(c.units)(v.target)) return `${v.target} is not a unit the rule looks for`;
     const bad = v.paths.find((p) => !UNIT_DIR.test(p) || !(p.endsWith(`/${v.target}`) || p.endsWith(`/${v.target}.d`)));
-    return bad === undefined ? undefined : `${bad} is not a file or drop-in directory of ${v.target}`;
+    if (bad !== undefined) return `${bad} is not a file or drop-in directory of ${v.target}`;
+    const outside = (v.unowned ?? []).find((u) => !v.paths.some((p) => within(u, p)));
+    return outside === undefined ? undefined : `${outside} (unowned) is not within the unit's files`;
   },
   process: (c, v) => (matches(c.comm, v.comm) && v.target === `${v.comm}[${v.pid}]` ? undefined : `${v.target} is not a process the rule looks for`),
   port: (c, v) => (c.ports.map(String).includes(v.port) && (c.protocols ?? ['tcp', 'udp']).includes(v.protocol as 'tcp' | 'udp') ? undefined : `${v.protocol}/${v.port} is not a port the rule looks for`),

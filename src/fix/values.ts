@@ -82,6 +82,14 @@ export class ValueReader {
     return hex;
   }
 
+  /** One of `allowed`; anything else (or nothing) is a problem, so the finding is refused rather than guessed at. */
+  oneOf<T extends string>(name: string, allowed: readonly [T, ...T[]]): T {
+    const v = this.word(name);
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    this.wrong(name, `one of ${allowed.join(', ')}${v === '' ? ' (the report does not say)' : ''}`);
+    return allowed[0];
+  }
+
   /** A list of word lists (`jumps`). */
   wordLists(name: string): string[][] {
     const v = this.vars[name];
@@ -95,7 +103,7 @@ export class ValueReader {
 }
 
 const READERS: { [K in CheckKind]: Read<K> } = {
-  path: (r) => ({ target: r.target(), linkTarget: r.optionalWord('linkTarget'), targetHex: r.bytesOf('targetHex', r.target()) }),
+  path: (r) => ({ target: r.target(), linkTarget: r.optionalWord('linkTarget'), unowned: r.optionalWords('unowned'), targetHex: r.bytesOf('targetHex', r.target()) }),
   mount: (r) => ({ target: r.target(), fstype: r.word('fstype'), source: r.word('source') }),
   cgroup: (r) => ({ target: r.target(), name: r.word('name'), hierarchy: r.word('hierarchy') }),
   interface: (r) => ({ target: r.target(), linkKind: r.word('linkKind'), targetHex: r.bytesOf('targetHex', r.target()) }),
@@ -113,8 +121,8 @@ const READERS: { [K in CheckKind]: Read<K> } = {
   nftables: (r) => ({ target: r.target(), family: r.word('family'), table: r.word('table') }),
   ipvs: (r) => ({ target: r.target(), protocolFlag: r.word('protocolFlag'), address: r.word('address') }),
   ipset: (r) => ({ target: r.target() }),
-  'systemd-unit': (r) => ({ target: r.target(), paths: r.words('paths') }),
-  process: (r) => ({ target: r.target(), pid: r.word('pid'), comm: r.word('comm'), pidNamespace: r.word('pidNamespace') }),
+  'systemd-unit': (r) => ({ target: r.target(), paths: r.words('paths'), unowned: r.optionalWords('unowned') }),
+  process: (r) => ({ target: r.target(), pid: r.word('pid'), comm: r.word('comm'), pidNamespace: r.oneOf('pidNamespace', ['host', 'pod'] as const) }),
   port: (r) => ({ target: r.target(), port: r.word('port'), protocol: r.word('protocol'), pids: r.words('pids') }),
   netns: (r) => ({ target: r.target() }),
   'file-content': (r) => ({ target: r.target(), sedDelete: r.word('sedDelete'), lines: r.optionalWords('lines') ?? [] }),

@@ -27,8 +27,18 @@ export interface Finding {
   fix: string[];
   /** The raw values behind the fix, kept so a planner can order and collapse work (issue: fix plan). */
   vars: FixVars;
+  /**
+   * For matches of rules with package conditions: the packages owning the target, and the paths in it no
+   * installed package owns unmodified. A planner removes `unowned` rather than a directory a package owns.
+   */
+  provenance?: FindingProvenance;
   /** Set when a waiver (--waivers) accepts this finding: it is still reported, but never fails the run. */
   waiver?: AppliedWaiver;
+}
+
+export interface FindingProvenance {
+  owners: string[];
+  unowned: string[];
 }
 
 /** The waiver that accepted a finding, as recorded in the report for an auditor. */

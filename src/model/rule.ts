@@ -1,10 +1,16 @@
 // The rule model: what a rule file (YAML, validated by src/schema/rule.schema.json) becomes in memory.
 // Rules are data: a check names a probe kind and its typed parameters; nothing in a rule is ever executed.
+import type { Condition } from './conditions.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const PROFILES = ['post-reset', 'pre-join'] as const;
+/**
+ * post-reset: the node was reset and may run Kubernetes again (the runtime, its packages and repos stay).
+ * pre-join: only what breaks or corrupts the next join. decommission: the node leaves Kubernetes for good, so
+ * also what a reset rightly keeps (Kubernetes packages, binaries and repos, a runtime an installer put there).
+ */
+export const PROFILES = ['post-reset', 'pre-join', 'decommission'] as const;
 export type Profile = (typeof PROFILES)[number];
 /** `all` is not a rule profile: it selects every rule. */
 export type ProfileSelector = Profile | 'all';
@@ -23,6 +29,8 @@ export interface PathCheck {
   maxDepth?: number;
   /** Globs matching host paths that never count (e.g. a distro file sharing a name). */
   exclude?: string[];
+  /** Conditions every match must meet to count (src/model/conditions.ts): provenance, contents. */
+  when?: Condition[];
 }
 
 export interface MountCheck {
@@ -76,6 +84,12 @@ export interface IptablesCheck {
   ruleMatch?: string;
   /** Rules whose spec this regex matches never count. */
   ruleMatchExclude?: string;
+  /**
+   * CNI networks of other engines (Podman's `podman`): a chain whose rules or incoming jumps name only these
+   * networks (the reference plugins comment `name: "<net>" id: "<container>"`) never counts; a shared chain
+   * naming none (CNI-HOSTPORT-MASQ) counts only beside chains of another network and none of these.
+   */
+  excludeCniNetworks?: string[];
 }
 
 export interface NftablesCheck {
@@ -103,6 +117,8 @@ export interface SystemdUnitCheck {
   units: string[];
   /** Only units under /run/systemd/transient. */
   transientOnly?: boolean;
+  /** Conditions every unit found must meet to count; they look at its unit file and drop-ins. */
+  when?: Condition[];
 }
 
 export interface ProcessCheck {
@@ -115,6 +131,12 @@ export interface ProcessCheck {
   cmdline?: string;
   /** Processes whose command line this regex matches never count (`k3s kubectl ...` is not the k3s server). */
   cmdlineExclude?: string;
+  /**
+   * Only processes of a Kubernetes pod of this host's runtime: cgroup under kubepods / k8s.io, or a descendant
+   * of a containerd shim of namespace k8s.io (pause and container processes; they live in the pod's own PID
+   * namespace). Without it, processes outside the host's PID namespace never match.
+   */
+  podMember?: boolean;
 }
 
 export interface PortCheck {

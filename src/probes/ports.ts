@@ -7,11 +7,20 @@ import type { PortCheck } from '../model/rule.js';
 import { parseProcNet, type SocketEntry } from '../parsers/proc-net.js';
 import type { ProbeContext } from './context.js';
 import { absentOrUnavailable } from './fs-errors.js';
+import { cgroupPaths, hostPidNamespace, pidNamespaceOf } from './processes.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
+
+export interface SocketOwner {
+  pid: number;
+  comm: string;
+  /** As in the process probe: `other` is a container's or nested node's PID namespace (absent: not read). */
+  pidNamespace?: 'host' | 'other' | 'unknown';
+  cgroups?: string[];
+}
 
 export interface Listener extends SocketEntry {
   /** Processes holding the socket, as `comm[pid]`; empty for kernel sockets (vxlan) or when not visible. */
-  owners: Array<{ pid: number; comm: string }>;
+  owners: SocketOwner[];
 }
 
 const TABLES = [
@@ -21,9 +30,10 @@ const TABLES = [
   ['udp6', 'ipv6', 'udp'],
 ] as const;
 
-function socketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Map<number, Array<{ pid: number; comm: string }>> {
-  const owners = new Map<number, Array<{ pid: number; comm: string }>>();
+function socketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Map<number, SocketOwner[]> {
+  const owners = new Map<number, SocketOwner[]>();
   const procDir = ctx.hostPathFollow('/proc');
+  const hostPidNs = hostPidNamespace(procDir);
   for (const name of readdirSync(procDir)) {
     if (!/^\d+$/.test(name)) continue;
     let fds: string[];
@@ -49,7 +59,16 @@ function socketOwners(ctx: ProbeContext, inodes: ReadonlySet<number>): Map<numbe
         comm = '?';
       }
       const list = owners.get(inode) ?? [];
-      if (!list.some((o) => o.pid === Number(name))) list.push({ pid: Number(name), comm });
+      if (!list.some((o) => o.pid === Number(name))) {
+        const pidNamespace = pidNamespaceOf(`${procDir}/${name}`, hostPidNs);
+        let cgroups: string[] = [];
+        try {
+          cgroups = cgroupPaths(readFileSync(`${procDir}/${name}/cgroup`, 'utf8'));
+        } catch {
+          cgroups = [];
+        }
+        list.push({ pid: Number(name), comm, pidNamespace, cgroups });
+      }
       owners.set(inode, list);
     }
   }
@@ -75,7 +94,7 @@ export const portProbe: Probe<PortCheck, Listener[]> = {
       for (const s of parseProcNet(text, protocol, family)) if (s.listening && wantedPorts.has(s.localPort)) sockets.push(s);
     }
     if (readable === 0) throw new ProbeUnavailable(`cannot read ${netDir}/tcp`);
-    const owners = sockets.length > 0 ? socketOwners(ctx, new Set(sockets.map((s) => s.inode))) : new Map<number, Array<{ pid: number; comm: string }>>();
+    const owners = sockets.length > 0 ? socketOwners(ctx, new Set(sockets.map((s) => s.inode))) : new Map<number, SocketOwner[]>();
     return sockets.map((s) => ({ ...s, owners: s.inode === 0 ? [] : (owners.get(s.inode) ?? []) }));
   },
 };

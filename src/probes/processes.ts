@@ -1,6 +1,8 @@
-// Process probe: synchronous reads of /proc/<pid>/{comm,cmdline} and the exe link (10–13 ms for ~480 pids,
-// against ~450 ms for systeminformation's processes(), which runs one `cat` per process and names a process
-// after argv[0] — ecosystem.md §1.1).
+// Process probe: synchronous reads of /proc/<pid>/{comm,cmdline,stat,cgroup} and the exe and ns/pid links
+// (10–13 ms for ~480 pids before stat/cgroup/ns were added, against ~450 ms for systeminformation's
+// processes(), which runs one `cat` per process and names a process after argv[0] — ecosystem.md §1.1).
+// The PID namespace tells the host's processes from those of containers and nested nodes (kind): only the
+// former, and the processes of this host's Kubernetes pods, can be host residue.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessCheck } from '../model/rule.js';
 import type { ProbeContext } from './context.js';
@@ -17,12 +19,15 @@ export interface ProcessInfo {
   exe: string;
   /** The exe link could not be read (another user's process, not root): `exe` is unknown, not empty. */
   exeUnreadable?: boolean;
+  /** Parent pid (0 or absent when unknown). */
+  ppid?: number;
+  /** The process's cgroup paths as the scanner sees them (one per v1 hierarchy, or the v2 path). */
+  cgroups?: string[];
   /**
-   * Whether the process is in the PID namespace of the host's PID 1 (/proc/PID/ns/pid against /proc/1/ns/pid):
-   * a process in another one (a container's own processes, a kubelet inside a kind node) is not the host's.
-   * `unknown` when either link cannot be read.
+   * `host`: the same PID namespace as PID 1 of the scanned /proc; `other`: a container's or a nested node's
+   * (its pid here is still the one to address it by from the host); `unknown`: the link could not be read.
    */
-  pidNamespace: 'host' | 'other' | 'unknown';
+  pidNamespace?: 'host' | 'other' | 'unknown';
 }
 
 function readLinkOr(file: string): string | undefined {
@@ -31,6 +36,66 @@ function readLinkOr(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** How to recognize the scanned host's PID namespace: PID 1's ns/pid link, and its depth of nesting. */
+export interface HostPidNamespace {
+  link?: string;
+  depth?: number;
+}
+
+/**
+ * `NSpid:` of /proc/PID/status lists the pid in every PID namespace from the reader's down to the process's own,
+ * so its length is how deeply the process is nested. Readable without ptrace rights, unlike the ns/pid link
+ * (which a scanner without CAP_SYS_PTRACE over PID 1 cannot read): the fallback that still tells them apart.
+ */
+export function nsPidDepth(status: string): number | undefined {
+  const m = /^NSpid:\s*([\d\s]+)$/m.exec(status);
+  return m ? (m[1] as string).trim().split(/\s+/).length : undefined;
+}
+
+/** `PPid:` of /proc/PID/status (0 when absent). */
+export function statusParentPid(status: string): number {
+  const m = /^PPid:\s*(\d+)/m.exec(status);
+  return m ? Number(m[1]) : 0;
+}
+
+export function hostPidNamespace(procDir: string): HostPidNamespace {
+  let status = '';
+  try {
+    status = readFileSync(`${procDir}/1/status`, 'utf8');
+  } catch {
+    status = '';
+  }
+  return { link: readLinkOr(`${procDir}/1/ns/pid`), depth: nsPidDepth(status) };
+}
+
+/** The PID namespace of a process (`/proc/<pid>`, its status text given) against the scanned host's PID 1's. */
+export function pidNamespaceOf(procPidDir: string, host: HostPidNamespace, status?: string): ProcessInfo['pidNamespace'] {
+  const link = host.link === undefined ? undefined : readLinkOr(`${procPidDir}/ns/pid`);
+  if (link !== undefined && host.link !== undefined) return link === host.link ? 'host' : 'other';
+  let text = status;
+  if (text === undefined) {
+    try {
+      text = readFileSync(`${procPidDir}/status`, 'utf8');
+    } catch {
+      text = '';
+    }
+  }
+  const depth = nsPidDepth(text);
+  if (depth === undefined || host.depth === undefined) return 'unknown';
+  // Every process in this /proc is in PID 1's namespace or one nested below it.
+  return depth === host.depth ? 'host' : 'other';
+}
+
+/** The distinct paths of /proc/PID/cgroup (`hierarchy-id:controllers:path` lines). */
+export function cgroupPaths(text: string): string[] {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    const second = line.indexOf(':', line.indexOf(':') + 1);
+    if (second !== -1) out.add(line.slice(second + 1));
+  }
+  return [...out];
 }
 
 function readOr(file: string, fallback: string): string {
@@ -53,9 +118,7 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
     const hidden = hiddenProcessesReason(ctx);
     if (hidden) throw new ProbeUnavailable(hidden);
     const self = ctx.onHost ? process.pid : -1;
-    // Where PID 1's link is hidden (some container runtimes hide it even from root), the scanner's own PID
-    // namespace stands for it on a live host: the one this /proc shows.
-    const hostNs = readLinkOr(`${procDir}/1/ns/pid`) ?? (ctx.onHost ? readLinkOr('/proc/self/ns/pid') : undefined);
+    const hostPidNs = hostPidNamespace(procDir);
     const out: ProcessInfo[] = [];
     for (const name of entries) {
       const pid = Number(name);
@@ -74,9 +137,11 @@ export function readProcesses(ctx: ProbeContext): ProcessInfo[] {
         exe = '';
         exeUnreadable = !isAbsent(err);
       }
-      const ns = hostNs === undefined ? undefined : readLinkOr(`${base}/ns/pid`);
-      const pidNamespace = ns === undefined ? 'unknown' : ns === hostNs ? 'host' : 'other';
-      out.push(exeUnreadable ? { pid, comm, cmdline, exe, exeUnreadable, pidNamespace } : { pid, comm, cmdline, exe, pidNamespace });
+      // status gives the parent and the namespace depth in one read (no ptrace rights needed).
+      const status = readOr(`${base}/status`, '');
+      const pidNamespace = pidNamespaceOf(base, hostPidNs, status);
+      const info: ProcessInfo = { pid, comm, cmdline, exe, ppid: statusParentPid(status), cgroups: cgroupPaths(readOr(`${base}/cgroup`, '')), pidNamespace };
+      out.push(exeUnreadable ? { ...info, exeUnreadable } : info);
     }
     return out;
   });

@@ -1,6 +1,7 @@
 // Which rules a scan evaluates: profile, tags, explicit ids and skips. Cluster-scope rules need --cluster, so
 // a node scan never depends on (or goes unchecked for want of) an API server.
 import type { ProfileSelector, Rule } from '../model/rule.js';
+import { ruleInProfile } from './profile.js';
 
 export interface Selection {
   profile: ProfileSelector;
@@ -20,7 +21,7 @@ export function selectRules(all: readonly Rule[], sel: Selection): SelectionOutc
   const errors: string[] = [];
   const known = new Set(all.map((r) => r.id));
   for (const id of [...sel.rules, ...sel.skip]) if (!known.has(id)) errors.push(`unknown rule id: ${id}`);
-  let selected = all.filter((r) => sel.profile === 'all' || r.profiles.includes(sel.profile));
+  let selected = all.filter((r) => ruleInProfile(r, sel.profile));
   if (sel.tags.length > 0) selected = selected.filter((r) => r.tags.some((t) => sel.tags.includes(t)));
   if (sel.rules.length > 0) selected = selected.filter((r) => sel.rules.includes(r.id));
   if (sel.skip.length > 0) selected = selected.filter((r) => !sel.skip.includes(r.id));

@@ -29,6 +29,8 @@ describe('systemd-unit check', () => {
           target: 'kubelet.service',
           paths: ['/etc/systemd/system/kubelet.service', '/etc/systemd/system/kubelet.service.d', '/etc/systemd/system/multi-user.target.wants/kubelet.service'],
         },
+        // What package conditions (`when`) judge: the unit's content, not its enablement link.
+        subjects: ['/etc/systemd/system/kubelet.service', '/etc/systemd/system/kubelet.service.d'],
       },
     ]);
   });

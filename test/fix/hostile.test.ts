@@ -2,7 +2,7 @@
 // built CLI, write the fix script, shellcheck it, let the admin edit /etc/hosts (hostile-between.sh), run the
 // script (sysctl, modprobe, swapon and other host-wide commands stubbed by sandbox-fix-run.sh), scan again.
 // Every residue object must be gone, every user object unchanged byte for byte, no canary command may have
-// run, and the rescan must be clean but for what the plan refused (a process in another PID namespace).
+// run, and the rescan must be clean (a kubelet in its own PID namespace is not the host's: never a finding).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planFix } from '../../src/fix/plan.js';
@@ -64,11 +64,10 @@ describe.skipIf(skip !== undefined)('hostile names and near misses in the namesp
       const sc = runShell('shellcheck', ['-s', 'sh', '-'], { input: script });
       expect(sc.stdout + sc.stderr, 'shellcheck').toBe('');
     }
-    // The only refusal: the kubelet in its own PID namespace.
+    // The kubelet in its own PID namespace is not the host's: not a finding, nothing refused.
+    expect(seen.filter((t) => t.startsWith('kubernetes-kubelet-process'))).toEqual([]);
     const plan = planFix(scan1);
-    expect(plan.refused.map((x) => `${x.ruleIds.join(',')} ${x.target}: ${x.reason.slice(0, 40)}`)).toEqual([
-      expect.stringMatching(/^kubernetes-kubelet-process kubelet\[\d+\]: the process is in another PID namespace/),
-    ]);
+    expect(plan.refused).toEqual([]);
     expect(Number(st?.[3]), run).toBe(0);
     expect(run).not.toMatch(/REFUSED at run time/);
 
@@ -91,8 +90,8 @@ describe.skipIf(skip !== undefined)('hostile names and near misses in the namesp
       '# added after the scan \t\n10.9.9.9 vault.home vault\n10.9.9.10 caf\ufffd.home\n127.0.0.1 localhost\n192.168.77.5 printer.home printer\n192.168.77.6 nas.home nas\n10.0.0.11 node1.cluster.local node1-but-mine\n',
     );
 
-    // The rescan: clean but for the nested kubelet (refused; not the host's) and what the plan says a reboot clears.
+    // The rescan: clean but for what the plan says a reboot clears.
     const rebootOnly = new Set(plan.rebootOnly.filter((x) => x.check).map((x) => x.target));
-    expect(targets(scan2).filter((t) => !/^kubernetes-kubelet-process kubelet\[/.test(t) && !rebootOnly.has(t.split(' ').slice(1).join(' ')))).toEqual([]);
+    expect(targets(scan2).filter((t) => !rebootOnly.has(t.split(' ').slice(1).join(' ')))).toEqual([]);
   }, 180_000);
 });

@@ -57,7 +57,7 @@ describe('processes outside the host PID namespace', () => {
     const finding = (ns: string | undefined) => ({ target: `kubelet[${pid}]`, vars: { target: `kubelet[${pid}]`, pid: String(pid), comm: 'kubelet', ...(ns === undefined ? {} : { pidNamespace: ns }) } });
     const plan = planFix(makeResult([{ id: 'k', kind: 'process', findings: [finding('other'), finding(undefined)] }], { hostname: hostname() }));
     expect(plan.steps).toEqual([]);
-    expect(plan.refused.map((r) => r.reason)).toEqual([expect.stringMatching(/another PID namespace/), expect.stringMatching(/did not record whether/)]);
+    expect(plan.refused.map((r) => r.reason)).toEqual([expect.stringMatching(/value "pidNamespace" is not one of host, pod$/), expect.stringMatching(/value "pidNamespace" is not one of host, pod \(the report does not say\)/)]);
 
     // A report that says "host" anyway (edited, or from a scanner that did not look): the script checks again.
     const lying = planFix(makeResult([{ id: 'k', kind: 'process', findings: [finding('host')] }], { hostname: hostname() }));

@@ -289,6 +289,17 @@ describe('refusals', () => {
     expect(calls(plan).filter((c) => c.fn === 'kr_rm').map((c) => c.args.slice(0, 3))).toEqual([['-f', 'l', '/var/log/containers/x.log']]);
   });
 
+  it('never ends a pod\u2019s own process (its own PID namespace) by pid, and does not count it as refused', () => {
+    const plan = planFix(
+      makeResult([
+        { id: 'pause', kind: 'process', findings: [{ target: 'pause[4242]', vars: { target: 'pause[4242]', pid: '4242', comm: 'pause', pidNamespace: 'pod' }, fix: ['kill 4242'] }] },
+      ]),
+    );
+    expect(calls(plan)).toEqual([]);
+    expect(plan.refused).toEqual([]);
+    expect(plan.steps.map((st) => [st.phase, st.blocks.length, st.comment[0]?.slice(0, 30)])).toEqual([['workloads', 0, 'Processes of pods, in the pods']]);
+  });
+
   it('refuses names with U+FFFD that were read as text (netns, ipset, cgroup): they may stand for other bytes', () => {
     const plan = planFix(
       makeResult([

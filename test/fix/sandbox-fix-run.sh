@@ -69,10 +69,22 @@ user_state() {
   fi
 }
 
-# Every entry of the overlay upper dirs (type and path), to see what the script changed on the layers.
+# Every entry of the overlay upper dirs (type and path), to see what the script changed on the layers. A
+# whiteout over a path the harness hid (the machine's own runtime configuration, $KR_SANDBOX_DIR/hidden.txt)
+# hides nothing of the host's when a planted file there is removed: left out.
 upper_entries() {
   [[ -d $KR_SANDBOX_DIR/ov ]] || return 0
-  find "$KR_SANDBOX_DIR/ov" -mindepth 3 -path "$KR_SANDBOX_DIR/ov/*/upper/*" -printf '%y %p\n' 2>/dev/null | sort
+  find "$KR_SANDBOX_DIR/ov" -mindepth 3 -path "$KR_SANDBOX_DIR/ov/*/upper/*" -printf '%y %p\n' 2>/dev/null | sort |
+    awk -v ov="$KR_SANDBOX_DIR/ov/" -v hidden="$KR_SANDBOX_DIR/hidden.txt" '
+      BEGIN { while ((getline h < hidden) > 0) hid[h] = 1 }
+      {
+        p = substr($0, 3)
+        rest = substr(p, length(ov) + 1)
+        top = substr(rest, 1, index(rest, "/") - 1)
+        host = "/" top substr(rest, length(top) + 7)
+        if ($1 == "c" && (host in hid)) next
+        print
+      }'
 }
 
 # KR_FIX_SCAN_ARGS: extra scan options (word-split); KR_FIX_BETWEEN: a script run after the fix script is

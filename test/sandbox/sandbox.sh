@@ -18,13 +18,32 @@ readonly EX_HARNESS=125
 # Directories that get a copy-on-write overlay inside the sandbox. /run comes
 # first so nothing (e.g. libmount's utab) can be written to the host's /run.
 readonly KR_OVERLAY_DIRS=(/run /etc /var /opt /usr /root)
+# The machine's own container runtimes and Kubernetes bits (containerd, Docker, Podman, CNI plugins, CRI-O,
+# kubelet...) would show through the overlays' lower layers and make a test's outcome depend on what the image
+# has installed. They are hidden (whiteouts in the upper layers, the host is untouched) unless the caller asks
+# for them with --keep-host-runtime or KR_SANDBOX_HOST_RUNTIME=keep (tests of an idle host with the packages).
+# Binaries and the package database stay: without their configuration and state they decide nothing.
+readonly KR_HOST_RUNTIME_PATHS=(
+  /etc/containerd /etc/cni /etc/docker /etc/containers /etc/crio /etc/crictl.yaml /etc/nerdctl
+  /etc/kubernetes /etc/default/kubelet /etc/default/docker /etc/apt/sources.list.d/kubernetes.list
+  /var/lib/containerd /var/lib/docker /var/lib/containers /var/lib/cni /var/lib/crio /var/lib/kubelet
+  /var/lib/dockershim /var/lib/cri-dockerd /var/log/pods /var/log/containers
+  /run/containerd /run/docker /run/docker.sock /run/docker.pid /run/containers /run/podman /run/crio /run/netns
+  /opt/cni /opt/containerd
+)
+# Unit names hidden in every unit directory and *.wants/*.requires link directory.
+readonly KR_HOST_RUNTIME_UNITS=(
+  containerd.service docker.service docker.socket podman.service podman.socket podman-auto-update.service
+  podman-auto-update.timer podman-restart.service podman-kube@.service cni-dhcp.service cni-dhcp.socket
+  crio.service kubelet.service cri-docker.service cri-docker.socket
+)
 
 # shellcheck source-path=SCRIPTDIR source=lib/cgroup.sh
 . "$KR_SB_HOME/lib/cgroup.sh"
 
 usage() {
   cat <<'EOF'
-Usage: sandbox.sh [--scenario NAME|FILE]... [--keep] -- COMMAND [ARGS...]
+Usage: sandbox.sh [--scenario NAME|FILE]... [--keep] [--keep-host-runtime] -- COMMAND [ARGS...]
        sandbox.sh --list
 
 Runs COMMAND in private mount+net+pid+uts+cgroup namespaces with overlays on
@@ -34,6 +53,9 @@ sysfs and private cgroup roots, after planting the given scenarios (in order).
   --scenario NAME   plant test/sandbox/scenarios/NAME.sh (repeatable)
   --scenario FILE   plant an extra planting script (any argument with a '/')
   --keep            keep the work dir (printed on stderr at the end)
+  --keep-host-runtime  do not hide this machine's container runtime and Kubernetes
+                    configuration, state and units (hidden by default;
+                    also KR_SANDBOX_HOST_RUNTIME=keep)
   --list            list the available scenarios
 
 COMMAND sees KR_SANDBOX=1, KR_SANDBOX_DIR=<work dir>, TMPDIR=/tmp and runs in
@@ -53,6 +75,7 @@ die_usage() {
 KR_CHILD=""
 KR_WORK=""
 KR_KEEP=0
+KR_HOST_RUNTIME=${KR_SANDBOX_HOST_RUNTIME:-hide}
 KR_CGROUPS=()
 KR_CLEANED=0
 
@@ -172,6 +195,10 @@ outer_main() {
         KR_KEEP=1
         shift
         ;;
+      --keep-host-runtime)
+        KR_HOST_RUNTIME=keep
+        shift
+        ;;
       --list)
         for f in "$KR_SB_HOME"/scenarios/*.sh; do
           basename -- "$f" .sh
@@ -246,7 +273,7 @@ outer_main() {
     export KR_SANDBOX_HOST_NETNS=$host_netns
     exec unshare --mount --net --pid --uts --cgroup --fork --mount-proc \
       --propagation private --kill-child \
-      "$BASH" "$KR_SB_HOME/sandbox.sh" --inner "$KR_WORK" "${files[@]}" -- "$@"
+      "$BASH" "$KR_SB_HOME/sandbox.sh" --inner "$KR_WORK" "$KR_HOST_RUNTIME" "${files[@]}" -- "$@"
   ) <&0 &
   KR_CHILD=$!
   local status=0
@@ -290,6 +317,62 @@ reexpose() {
   fi
 }
 
+# whiteout OVBASE HOSTPATH: hide HOSTPATH (present in the lower layer) in the overlay about to be mounted on
+# the overlaid directory that contains it, with a whiteout (a 0:0 character device) in that overlay's upper
+# dir. Directories on the way are created in the upper dir with the host's owner and mode.
+whiteout() {
+  local ovbase=$1 p=$2 d rel parent hostdir
+  [[ -e $p || -L $p ]] || return 0
+  for d in "${KR_OVERLAY_DIRS[@]}"; do
+    if ! path_under "$p" "$d" || [[ $p == "$d" ]]; then
+      continue
+    fi
+    [[ -d $d && ! -L $d ]] || return 0
+    rel=${p#"$d"/}
+    parent=$(dirname -- "$rel")
+    if [[ $parent != . ]]; then
+      hostdir=$d
+      local seg
+      local -a segs
+      IFS=/ read -r -a segs <<<"$parent"
+      for seg in "${segs[@]}"; do
+        hostdir=$hostdir/$seg
+        # A symlink on the way (e.g. /lib on a /usr-merged host): not below this overlay.
+        [[ -d $hostdir && ! -L $hostdir ]] || return 0
+      done
+      mkdir -p "$ovbase/${d#/}/upper/$parent"
+      hostdir=$d
+      local updir=$ovbase/${d#/}/upper
+      for seg in "${segs[@]}"; do
+        hostdir=$hostdir/$seg
+        updir=$updir/$seg
+        chown --reference="$hostdir" "$updir" && chmod --reference="$hostdir" "$updir"
+      done
+    fi
+    mknod "$ovbase/${d#/}/upper/$rel" c 0 0
+    printf '%s\n' "$p" >>"$KR_WORK/hidden.txt"
+    echo "hidden host runtime path: $p"
+    return 0
+  done
+}
+
+hide_host_runtime() {
+  local ovbase=$1 p u dir
+  for p in "${KR_HOST_RUNTIME_PATHS[@]}"; do
+    whiteout "$ovbase" "$p"
+  done
+  for dir in /etc/systemd/system /usr/lib/systemd/system /usr/local/lib/systemd/system /run/systemd/system; do
+    [[ -d $dir ]] || continue
+    for u in "${KR_HOST_RUNTIME_UNITS[@]}"; do
+      whiteout "$ovbase" "$dir/$u"
+      whiteout "$ovbase" "$dir/$u.d"
+      for p in "$dir"/*.wants/"$u" "$dir"/*.requires/"$u"; do
+        [[ -e $p || -L $p ]] && whiteout "$ovbase" "$p"
+      done
+    done
+  done
+}
+
 setup_mounts() {
   local d n ovbase="$KR_WORK/ov" under=0 kind rel fstype opts target
 
@@ -307,6 +390,15 @@ setup_mounts() {
   done
   if [[ $under == 1 ]]; then
     mount -t tmpfs -o mode=0700 kr-sandbox-ov "$ovbase"
+  fi
+  for d in "${KR_OVERLAY_DIRS[@]}"; do
+    [[ ! -d $d || -L $d ]] || mkdir -p "$ovbase/${d#/}/upper" "$ovbase/${d#/}/work"
+  done
+  : >"$KR_WORK/hidden.txt"
+  if [[ $KR_HOST_RUNTIME == keep ]]; then
+    echo "host runtime state kept visible (--keep-host-runtime)"
+  else
+    hide_host_runtime "$ovbase"
   fi
   for d in "${KR_OVERLAY_DIRS[@]}"; do
     if [[ ! -d $d || -L $d ]]; then
@@ -359,7 +451,8 @@ setup_mounts() {
 
 inner_main() {
   KR_WORK=$1
-  shift
+  KR_HOST_RUNTIME=$2
+  shift 2
   local -a files=()
   while (($# > 0)) && [[ $1 != -- ]]; do
     files+=("$1")

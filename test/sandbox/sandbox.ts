@@ -70,6 +70,12 @@ export interface RunInSandboxOptions {
   cwd?: string;
   /** Data written to the command's stdin. */
   input?: string;
+  /**
+   * The machine's own container runtime and Kubernetes configuration, state and units (containerd, Docker,
+   * Podman, CNI plugins...): hidden inside the sandbox by default so no test depends on what is installed;
+   * 'keep' shows them (a test of an idle host with those packages).
+   */
+  hostRuntime?: 'hide' | 'keep';
 }
 
 export interface SandboxResult {
@@ -154,11 +160,12 @@ export function runInSandbox(opts: RunInSandboxOptions): SandboxResult {
   const args = [SANDBOX_SCRIPT];
   for (const s of opts.scenarios) args.push('--scenario', s);
   if (opts.keep === true) args.push('--keep');
+  if (opts.hostRuntime === 'keep') args.push('--keep-host-runtime');
   args.push('--', ...opts.command);
   const started = Date.now();
   const r = spawnSync('bash', args, {
     cwd: opts.cwd ?? PROJECT_ROOT,
-    env: { ...process.env, ...(opts.env ?? {}) },
+    env: { ...process.env, KR_SANDBOX_HOST_RUNTIME: opts.hostRuntime ?? 'hide', ...(opts.env ?? {}) },
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 60_000,
     killSignal: 'SIGTERM',

@@ -15,8 +15,15 @@ export const planProcesses: Planner<'process'> = (entries, b) => {
   const kubelet: Array<Entry<'process'>> = [];
   const shims: Array<Entry<'process'>> = [];
   const others: Array<Entry<'process'>> = [];
+  const pods: Array<Entry<'process'>> = [];
   for (const e of entries) {
     const { pid, comm } = e.values;
+    if (e.values.pidNamespace === 'pod') {
+      // A pod's own process, in the pod's PID namespace: never ended by pid (it goes with its shim or the runtime).
+      pods.push(e);
+      b.routeRuleFix(e, { structural: new Set(['kill']) });
+      continue;
+    }
     const problem = pidProblem(pid) ?? pidNamespaceProblem(e.values.pidNamespace);
     if (problem) {
       b.refuse(e, problem, ['kill', pid]);
@@ -48,6 +55,18 @@ export const planProcesses: Planner<'process'> = (entries, b) => {
         ...list.map(seenLine),
       ],
       blocks: list.map((e) => procCall(e, true)),
+    });
+  }
+  if (pods.length > 0) {
+    b.step('other-process', {
+      phase: 'workloads',
+      ruleIds: ruleIdsOf(pods),
+      comment: [
+        'Processes of pods, in the pods\u2019 own PID namespaces: not ended by pid here (only processes of the host\u2019s PID',
+        'namespace are); they end with their shim above or through the runtime (crictl rmp), and the rescan shows any left.',
+        ...dedup(pods).map(seenLine),
+      ],
+      blocks: [],
     });
   }
   if (others.length > 0) {

@@ -1,0 +1,53 @@
+// Pure: decides whether a match meets its rule's conditions (all of `when`; `anyOf` any), from the facts the
+// conditions probe gathered, and says why in words for the finding's evidence.
+import { isAnyOf, isPresentWithoutPackage, type Condition } from '../model/conditions.js';
+import type { FindingProvenance } from '../model/result.js';
+import { factKey, type ConditionFact } from '../probes/conditions.js';
+
+export type ConditionOutcome = { holds: boolean; details: string[]; provenance?: FindingProvenance } | { missing: string };
+
+function factsFor(subjects: readonly string[], c: Condition, facts: ReadonlyMap<string, ConditionFact>): ConditionFact[] | string {
+  const keys = isPresentWithoutPackage(c) ? [factKey('', c)] : subjects.map((s) => factKey(s, c));
+  const found: ConditionFact[] = [];
+  for (const k of keys) {
+    const f = facts.get(k);
+    if (!f) return `no fact for ${JSON.stringify(c)}`;
+    found.push(f);
+  }
+  return found;
+}
+
+function one(subjects: readonly string[], c: Condition, facts: ReadonlyMap<string, ConditionFact>, prov: FindingProvenance): { holds: boolean; details: string[] } | string {
+  if (isAnyOf(c)) {
+    const misses: string[] = [];
+    for (const sub of c.anyOf) {
+      const r = one(subjects, sub, facts, prov);
+      if (typeof r === 'string') return r;
+      if (r.holds) return r;
+      misses.push(...r.details);
+    }
+    return { holds: false, details: misses };
+  }
+  const list = factsFor(subjects, c, facts);
+  if (typeof list === 'string') return list;
+  for (const f of list) {
+    if (f.owners) prov.owners = [...new Set([...prov.owners, ...f.owners])];
+    if (f.unowned) prov.unowned = [...new Set([...prov.unowned, ...f.unowned])];
+  }
+  const held = list.filter((f) => f.holds);
+  // Several subjects (a unit file and its drop-ins): one that meets the condition is enough.
+  return held.length > 0 ? { holds: true, details: held.map((f) => f.detail) } : { holds: false, details: list.map((f) => f.detail) };
+}
+
+/** All conditions must hold. `subjects` are the host paths the match stands for. */
+export function evaluateConditions(subjects: readonly string[], conditions: readonly Condition[], facts: ReadonlyMap<string, ConditionFact>): ConditionOutcome {
+  const prov: FindingProvenance = { owners: [], unowned: [] };
+  const details: string[] = [];
+  for (const c of conditions) {
+    const r = one(subjects, c, facts, prov);
+    if (typeof r === 'string') return { missing: r };
+    if (!r.holds) return { holds: false, details: r.details, provenance: prov };
+    details.push(...r.details);
+  }
+  return { holds: true, details, provenance: prov };
+}
