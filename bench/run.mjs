@@ -7,7 +7,10 @@
 // then prints the absolute numbers with the ratios a/b and a/c from the same run, a scaling table (the huge
 // node at 1×, 2×, 4× its state), the targets, and writes everything to bench/results/latest.json.
 //
-//   node bench/run.mjs [--quick] [--runs N] [--scales 1,2,4] [--sizes clean,packages,typical,huge] [--bin FILE] [--out FILE]
+//   node bench/run.mjs [--quick] [--runs N] [--scales 1,2,4] [--sizes clean,packages,typical,huge] [--bin FILE] [--sea FILE] [--out FILE]
+//
+// When the standalone executable exists (--sea, default dist/kube-residue-linux-x64 from npm run build:dist) its
+// start-up (--version) and scan are measured next to the bundle's.
 //
 // Needs root, the sandbox's tools (test/sandbox/README.md) and GNU time (Debian package `time`).
 import { spawnSync } from 'node:child_process';
@@ -20,7 +23,7 @@ import { parseArgs } from 'node:util';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
-const USAGE = 'usage: node bench/run.mjs [--quick] [--runs N] [--scales 1,2,4] [--sizes clean,packages,typical,huge] [--bin FILE] [--out FILE]';
+const USAGE = 'usage: node bench/run.mjs [--quick] [--runs N] [--scales 1,2,4] [--sizes clean,packages,typical,huge] [--bin FILE] [--sea FILE] [--out FILE]';
 let parsed;
 try {
   parsed = parseArgs({
@@ -31,6 +34,7 @@ try {
     scales: { type: 'string', default: '1,2,4' },
     sizes: { type: 'string', default: 'clean,packages,typical,huge' },
     bin: { type: 'string', default: 'dist/kube-residue.cjs' },
+    sea: { type: 'string', default: 'dist/kube-residue-linux-x64' },
     out: { type: 'string', default: 'bench/results/latest.json' },
   },
   });
@@ -63,6 +67,9 @@ if (!existsSync(args.bin)) fail(`${args.bin} not found: run npm run build first`
 const gen = spawnSync(process.execPath, ['bench/lib/make-audit.mjs'], { stdio: 'inherit' });
 if (gen.status !== 0) fail('bench/lib/make-audit.mjs failed');
 
+const sea = existsSync(args.sea) ? path.resolve(args.sea) : undefined;
+if (!sea) process.stderr.write(`bench: ${args.sea} not found (npm run build:dist): the standalone executable is not measured\n`);
+
 const TYPICAL = ['user-state', 'kubespray-reset', 'remove-node', 'calico-cgroup', 'rancher'];
 const sizes = args.sizes.split(',');
 const scales = args.scales.split(',').map(Number);
@@ -81,7 +88,7 @@ function measure(size, scale) {
   const t0 = Date.now();
   const res = spawnSync(
     'test/sandbox/sandbox.sh',
-    [...scenarios.flatMap((s) => ['--scenario', s]), '--', process.execPath, 'bench/lib/measure.mjs', JSON.stringify({ runs, bin: args.bin, label })],
+    [...scenarios.flatMap((s) => ['--scenario', s]), '--', process.execPath, 'bench/lib/measure.mjs', JSON.stringify({ runs, bin: args.bin, label, sea, clusterKubeconfig: size === 'huge' ? undefined : 'bench/cluster-unreachable.kubeconfig' })],
     { env: { ...env, KR_BENCH_SCALE: String(scale), KR_SANDBOX_HOST_RUNTIME: size === 'packages' ? 'keep' : 'hide' }, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const line = (res.stdout ?? '').split('\n').find((l) => l.startsWith('KR-BENCH-RESULT '));
@@ -163,6 +170,22 @@ const scaling = huge.length
     )
   : '';
 
+const withSea = results.filter((r) => r.subjects.scanBinary);
+const seaTable = withSea.length
+  ? table(
+      ['node', 'start bundle ms', 'start binary ms', 'scan bundle ms', 'scan binary ms', 'binary/bundle scan', 'scan MB bundle / binary'],
+      withSea.map((r) => [
+        r.label,
+        fmtMs(r.subjects.startBundle.wallMs),
+        fmtMs(r.subjects.startBinary.wallMs),
+        fmtMs(r.subjects.scan.wallMs),
+        fmtMs(r.subjects.scanBinary.wallMs),
+        ratio(r.subjects.scanBinary.wallMs.median, r.subjects.scan.wallMs.median).toFixed(2),
+        `${r.subjects.scan.peakRssMb.median.toFixed(0)} / ${r.subjects.scanBinary.peakRssMb.median.toFixed(0)}`,
+      ]),
+    )
+  : '';
+
 const targets = [];
 const typical = results.find((r) => r.size === 'typical');
 if (typical) {
@@ -190,10 +213,24 @@ for (let i = 1; i < huge.length; i++) {
   const timeGrowth = ratio(cur.subjects.scan.wallMs.median, prev.subjects.scan.wallMs.median);
   targets.push({ target: `scaling ${prev.scale}×→${cur.scale}×: scan time grows ≤ state (${stateGrowth}×)`, value: `${timeGrowth}×`, met: timeGrowth <= stateGrowth });
 }
+const withCluster = results.filter((r) => r.subjects.cluster);
+const clusterText = withCluster.length
+  ? table(
+      ['node', 'node scan ms', 'scan --cluster ms', 'difference ms', 'node scan MB', 'with cluster client MB'],
+      withCluster.map((r) => [
+        r.label,
+        r.subjects.scan.wallMs.median.toFixed(0),
+        r.subjects.cluster.wallMs.median.toFixed(0),
+        (r.subjects.cluster.wallMs.median - r.subjects.scan.wallMs.median).toFixed(0),
+        r.subjects.scan.peakRssMb.median.toFixed(0),
+        r.subjects.cluster.peakRssMb.median.toFixed(0),
+      ]),
+    )
+  : '';
 const targetText = table(['target', 'measured', 'met'], targets.map((t) => [t.target, t.value, t.met ? 'yes' : 'NO']));
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}`;
-process.stdout.write(`\nkube-residue benchmark — ${machine}\nwall ms: median (min–max) over the runs; MB: median peak RSS; a/b = scan / shell audit, a/c = scan / floor\n\n${main}\n\naudit export (scan --audit):\n${auditCost}\n\nscaling (huge node):\n${scaling}\n\ntargets:\n${targetText}\n`);
+process.stdout.write(`\nkube-residue benchmark — ${machine}\nwall ms: median (min–max) over the runs; MB: median peak RSS; a/b = scan / shell audit, a/c = scan / floor\n\n${main}\n\naudit export (scan --audit):\n${auditCost}\n\nscaling (huge node):\n${scaling}\n\ncluster client (loaded only with --cluster; a node scan pays none of the difference):\n${clusterText}\n\ntargets:\n${targetText}\n${seaTable ? `\nstandalone executable (Node 24 SEA) vs bundle (Node ${process.version}):\n${seaTable}\n` : ''}`);
 
 mkdirSync(path.dirname(args.out), { recursive: true });
 writeFileSync(

@@ -209,6 +209,19 @@ for (const rule of rules) {
       else emit(rule, `grep -P ${q(c.regex)} ${files} 2>/dev/null && ${say(rule, 'lines')}`);
       break;
     }
+    case 'container': {
+      // The runtime's own state, as people look at it: CRI task bundles and CRI-O's containers, then ctr (with
+      // the connect timeout and an outer timeout, as a careful script would) for stopped containers and images.
+      const bundles = ['/run/containerd', '/run/k3s/containerd'].map((s) => `${s}/io.containerd.runtime.v2.task/k8s.io/*/config.json`);
+      for (const s of ['/run/containerd/io.containerd.runtime.v2.task/k8s.io', '/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io', '/run/containers/storage/overlay-containers']) dirsRead.add(s);
+      if (c.object === 'pod') {
+        emit(rule, `for f in ${bundles.join(' ')} /run/containers/storage/overlay-containers/*/userdata/config.json; do [ -e "$f" ] && grep -q -E '"io\\.kubernetes\\.cri(-o)?\\.(container-type|ContainerType)"' "$f" && echo "RESIDUE ${rule.id}: $f"; done`);
+      } else {
+        const what = c.object === 'image' ? 'images' : 'containers';
+        emit(rule, `timeout 5 ctr --connect-timeout 2s --namespace k8s.io ${what} list --quiet 2>/dev/null | grep -v '^sha256:' | grep -q . && ${say(rule, what)}`);
+      }
+      break;
+    }
     default:
       throw new Error(`no shell idiom for check kind ${c.kind}`);
   }

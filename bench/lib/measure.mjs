@@ -28,6 +28,15 @@ const subjects = {
   audit: ['bash', 'bench/audit.sh'],
   floor: ['bash', 'bench/floor.sh'],
 };
+// The standalone executable (npm run build:dist), next to the bundle: start-up alone (--version) and the scan.
+if (opts.sea) {
+  subjects.startBundle = [process.execPath, bin, '--version'];
+  subjects.startBinary = [opts.sea, '--version'];
+  subjects.scanBinary = [opts.sea, 'scan', '--format', 'json'];
+}
+// The same scan with --cluster against a server nobody listens at: it loads the cluster client
+// (dist/kube-residue-cluster.cjs) and fails at once. Its difference to `scan` is what a node scan does not pay.
+if (opts.clusterKubeconfig) subjects.cluster = [process.execPath, bin, 'scan', '--format', 'json', '--cluster', '--kubeconfig', opts.clusterKubeconfig];
 
 function once(cmd) {
   const out = openSync(OUT, 'w');
@@ -103,11 +112,11 @@ const check = {};
   once(subjects.floor);
 }
 
-const samples = { scan: [], scanAudit: [], audit: [], floor: [] };
 // The provenance probe's own time in each scan (0 when no rule with package conditions matched): what reading
 // the package database costs, next to the scan's wall time. Read from the report after the clock stopped.
 const provenanceMs = [];
 const names = Object.keys(subjects);
+const samples = Object.fromEntries(names.map((n) => [n, []]));
 for (let i = 0; i < runs; i++) {
   // Rotate the order so that no subject always runs right after another.
   for (let k = 0; k < names.length; k++) {

@@ -6,12 +6,18 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AuditTrail } from '../model/result.js';
 import { compiledRulesFile, isBundled } from '../package-location.js';
+import { seaCommonJsAsset } from '../sea.js';
 
 type Systeminformation = typeof import('systeminformation');
 
+/** dist/'s file of systeminformation; in a standalone executable (src/build/sea.mjs) an asset of that name. */
+export const SYSTEMINFORMATION_CHUNK = 'systeminformation.cjs';
+
 async function loadSysteminformation(): Promise<Systeminformation> {
   if (isBundled) {
-    const file = path.join(path.dirname(compiledRulesFile), 'systeminformation.cjs');
+    const embedded = seaCommonJsAsset(SYSTEMINFORMATION_CHUNK);
+    if (embedded !== undefined) return embedded as Systeminformation;
+    const file = path.join(path.dirname(compiledRulesFile), SYSTEMINFORMATION_CHUNK);
     return createRequire(file)(file) as Systeminformation;
   }
   return import('systeminformation');

@@ -6,6 +6,8 @@
 //   dist/kube-residue-main.cjs    the program
 //   dist/kube-residue-main.cache  V8 code cache for this Node build, taken after a warm-up scan
 //   dist/builtin-rules.json       rules/*.yaml, validated and compiled
+//   dist/kube-residue-cluster.cjs the live cluster client (@kubernetes/client-node, ~1.7 MB minified), its own
+//                                 file so only `scan --cluster` loads it (src/probes/cluster/load-client.ts)
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import vm from 'node:vm';
@@ -40,6 +42,17 @@ const commit = head.status === 0 ? `${head.stdout.trim()}${git(['status', '--por
 const main = path.join(dist, 'kube-residue-main.cjs');
 const cache = path.join(dist, 'kube-residue-main.cache');
 rmSync(cache, { force: true });
+// The cluster client stays out of the main bundle: load-client.ts's `import('./client.js')` is only reached
+// from the TypeScript sources; the bundle requires dist/kube-residue-cluster.cjs instead.
+const clusterClientOutside = {
+  name: 'cluster-client-outside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/client\.js$/ }, (args) =>
+      args.importer.endsWith(path.join('cluster', 'load-client.ts')) ? { path: './kube-residue-cluster.cjs', external: true } : undefined,
+    );
+    b.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ errors: [{ text: '@kubernetes/client-node must only be imported by src/probes/cluster/client.ts' }] }));
+  },
+};
 await build({
   ...common,
   entryPoints: [path.join(root, 'src/cli/bin.ts')],
@@ -47,6 +60,15 @@ await build({
   define: { ...common.define, __KR_BUNDLED__: 'true', __KR_BUILD_COMMIT__: JSON.stringify(commit ?? '') },
   // Loaded only by `scan --audit`, from its own file (below): a plain scan neither parses nor runs it.
   external: ['systeminformation'],
+  plugins: [clusterClientOutside],
+});
+await build({
+  ...common,
+  entryPoints: [path.join(root, 'src/probes/cluster/client.ts')],
+  outfile: path.join(dist, 'kube-residue-cluster.cjs'),
+  minify: true,
+  // Optional native add-ons of ws and node-fetch: required inside try/catch, absent here.
+  external: ['bufferutil', 'utf-8-validate', 'encoding', 'supports-color'],
 });
 await build({ ...common, banner: undefined, define: undefined, entryPoints: [path.join(root, 'node_modules/systeminformation/lib/index.js')], outfile: path.join(dist, 'systeminformation.cjs') });
 // The loader reads the bundle as latin1, which is only the same text as utf8 for ASCII (esbuild's default).

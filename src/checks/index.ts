@@ -1,7 +1,9 @@
 // The check kinds: kind → its module. Adding a kind is one module plus one line here; the `satisfies` below makes
 // a missing, extra or mistyped kind a compile error, not a scan that dies.
+import os from 'node:os';
 import type { Check, CheckKind } from '../model/rule.js';
 import type { ProbeContext } from '../probes/context.js';
+import type { ClusterOptions } from '../probes/kube-resources.js';
 import type { Probe } from '../probes/probe.js';
 import type { CheckDefinition, FixVarsShape, MatchOutcome, SarifPrecision } from './check.js';
 import { cgroupCheck } from './cgroup.js';
@@ -10,6 +12,7 @@ import { interfaceCheck } from './interface.js';
 import { ipsetCheck } from './ipset.js';
 import { iptablesCheck } from './iptables.js';
 import { ipvsCheck } from './ipvs.js';
+import { containerCheck } from './container.js';
 import { createKubeResourceCheck } from './kube-resource.js';
 import { mountCheck } from './mount.js';
 import { netnsCheck } from './netns.js';
@@ -38,8 +41,8 @@ export interface AnyCheckDefinition {
 type CheckRegistry = { readonly [K in CheckKind]: CheckDefinition<K, unknown, FixVarsShape> };
 
 export interface CheckOptions {
-  /** For `kube-resource`: the kubeconfig given with --kubeconfig. */
-  kubeconfig?: string;
+  /** For `kube-resource`: where the cluster rules read from (kubeconfig, context, dumps) and this host's Node name. */
+  cluster?: ClusterOptions;
 }
 
 export function checkDefinitions(opts: CheckOptions) {
@@ -57,7 +60,8 @@ export function checkDefinitions(opts: CheckOptions) {
     port: portCheck,
     netns: netnsCheck,
     'file-content': fileContentCheck,
-    'kube-resource': createKubeResourceCheck(opts.kubeconfig),
+    'kube-resource': createKubeResourceCheck(opts.cluster ?? { nodeName: os.hostname() }),
+    container: containerCheck,
   } satisfies CheckRegistry;
 }
 
@@ -68,6 +72,6 @@ export type FixVarsOf<K extends CheckKind> = Registry[K] extends CheckDefinition
 
 /**
  * Every kind's definition, for code that reads metadata (fix variables, regex fields, SARIF precision) and runs
- * no probe. Its kube-resource probe has no --kubeconfig; the scan builds its own with checkDefinitions().
+ * no probe. Its kube-resource probe has no cluster options; the scan builds its own with checkDefinitions().
  */
 export const CHECKS: Readonly<Record<CheckKind, AnyCheckDefinition>> = checkDefinitions({});

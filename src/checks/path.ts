@@ -12,10 +12,10 @@ function describe(e: PathEntry): string {
 
 /**
  * `linkTarget`: where a symlink points, when the probe could read it (the planner uses it to stay in bounds).
- * `unowned`: set by the engine for rules with conditions (`when`).
+ * `removable`: set by the engine for rules with conditions (`when`).
  * `targetHex`: the path's real bytes when a name on it is not valid UTF-8 (`target` then has `\xHH` escapes).
  */
-export type PathFixVars = { target: string; linkTarget?: string; unowned?: string[]; targetHex?: string };
+export type PathFixVars = { target: string; linkTarget?: string; removable?: string[]; targetHex?: string };
 
 export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
   kind: 'path',
@@ -28,7 +28,7 @@ export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
   fixVars: {
     target: 'the host path (a name that is not valid UTF-8 with `\\xHH` for each raw byte)',
     linkTarget: 'where a symbolic link points (symlinks only)',
-    unowned: 'rules with conditions: what in it no package or other engine owns, as the largest removable subtrees',
+    removable: 'rules with conditions: what a clean-up may remove (what no package or other engine owns; the Kubernetes entries it holds), else the path',
     targetHex: 'the path\u2019s real bytes in hex (only when a name on it is not valid UTF-8)',
   },
   sarifPrecision: 'very-high',

@@ -17,8 +17,8 @@ function contentRefs(refs: readonly UnitFileRef[]): UnitFileRef[] {
   return content.length > 0 ? content : [...refs];
 }
 
-/** `unowned`: set by the engine for rules with conditions (`when`). */
-export type SystemdUnitFixVars = { target: string; paths: string[]; unowned?: string[] };
+/** `removable`: set by the engine for rules with conditions (`when`). */
+export type SystemdUnitFixVars = { target: string; paths: string[]; removable?: string[] };
 
 export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts, SystemdUnitFixVars> = {
   kind: 'systemd-unit',
@@ -31,7 +31,7 @@ export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts, System
   fixVars: {
     target: 'the unit name',
     paths: 'its unit files, drop-in dirs and links',
-    unowned: 'rules with conditions: its files and links except those a package owns unmodified',
+    removable: 'rules with conditions: its files and links except those a package owns unmodified',
   },
   sarifPrecision: 'very-high',
   startOrder: 5,

@@ -8,6 +8,9 @@ import { UsageError } from './errors.js';
 import { debugWanted, internalErrorMessage } from './fatal.js';
 import { collect, parseProfile, parseReportSpec, parseSeconds, parseSeverity } from './options.js';
 import { fixCommand, SCAN_ONLY_OPTIONS, type FixCommandOptions } from './fix-command.js';
+import { mergeCommand, type MergeCommandOptions } from './merge-command.js';
+import { snapshotCommand, type SnapshotCommandOptions } from './snapshot-command.js';
+import { describeFleetReporters } from '../fleet/index.js';
 import { rulesListCommand, rulesShowCommand, rulesValidateCommand } from './rules-command.js';
 import { scanCommand, type ScanCommandOptions } from './scan-command.js';
 import { registerAuditCommands } from './audit-commands.js';
@@ -51,10 +54,28 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').default('low').argParser(parseSeverity))
       .option('--allow-unchecked', 'exit 0 instead of 3 when some rules could not be checked', false)
       .option('--quiet', 'print no report on standard output (files named by --output/--report are still written)', false)
-      .option('--cluster', 'also evaluate cluster-scope rules (CRDs, namespaces) with kubectl', false)
-      .option('--kubeconfig <file>', 'kubeconfig for --cluster (default: kubectl’s own lookup)')
+      .option('--cluster', 'also evaluate cluster-scope rules (CRDs, namespaces, webhooks, this node’s objects) through the API server', false)
+      .option('--kubeconfig <file>', 'kubeconfig for --cluster (default as kubectl: KUBECONFIG, ~/.kube/config, in-cluster service account)')
+      .option('--context <name>', 'kubeconfig context for --cluster (default: its current context)')
+      .option('--cluster-dump <file...>', 'evaluate the cluster rules against `kubectl get ... -A -o json` output instead of an API server')
+      .option('--node-name <name>', 'this host’s Node name in the cluster (default: the host name)')
+      .option('--exit-zero', 'exit 0 whenever the report was written; the verdict is in the report (for Kubernetes Jobs)', false)
+      .option('--from <snapshot>', 'evaluate the rules against a snapshot (kube-residue snapshot) instead of this host')
       .addHelpText('after', `\n${EXIT_CODE_HELP}`),
   ).action(async (opts: ScanCommandOptions) => setExit(await scanCommand(opts)));
+
+  ruleSourceOptions(
+    program
+      .command('snapshot')
+      .description('record every probe’s raw facts (all built-in rules plus --rules) in one gzip file for scan --from; evaluates nothing')
+      .requiredOption('-o, --output <file>', 'the snapshot file to write (e.g. node.json.gz)')
+      .option('--root <dir>', 'a host filesystem mounted at <dir>', '/')
+      .addOption(new Option('--timeout <seconds>', 'time limit for each probe').default(30).argParser(parseSeconds))
+      .option('--cluster', 'also record cluster-scope facts through the API server', false)
+      .option('--kubeconfig <file>', 'kubeconfig for --cluster')
+      .option('--context <name>', 'kubeconfig context for --cluster')
+      .option('--node-name <name>', 'this host’s Node name in the cluster (default: the host name)'),
+  ).action(async (opts: SnapshotCommandOptions) => setExit(await snapshotCommand(opts)));
 
   selectionOptions(
     program
@@ -71,6 +92,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     const explicit = SCAN_ONLY_OPTIONS.filter((o) => cmd.getOptionValueSource(o) === 'cli');
     setExit(await fixCommand(opts, explicit));
   });
+
+  program
+    .command('merge <report.json...>')
+    .description('merge nodes’ JSON reports (scan --format json) into one fleet report: verdicts, common leftovers, totals')
+    .option('--format <name>', `fleet report format\n${describeFleetReporters()}`, 'table')
+    .option('-o, --output <file>', 'write the report to this file (SARIF for more than 20 nodes: <file>, <stem>-2<ext>, ...)')
+    .addOption(new Option('--name-from <source>', 'name nodes by their report’s hostname or by the report file name').choices(['hostname', 'file']).default('hostname'))
+    .option('--missing <node>', 'a node that has no report (unreachable, scan failed): listed as not checked (repeatable)', collect, [])
+    .addHelpText('after', '\nExit codes: 0 every node clean, 1 residue on some node, 3 no residue but some node not fully checked or missing, 2 usage error or invalid report.')
+    .action((files: string[], opts: MergeCommandOptions) => setExit(mergeCommand(files, opts)));
 
   const rules = program.command('rules').description('list, show and validate rules');
   ruleSourceOptions(

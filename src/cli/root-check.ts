@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { CheckKind, Rule } from '../model/rule.js';
 import { UsageError } from './errors.js';
 
-/** Kinds whose probes read the scanned host's /proc (processes, sockets, mounts, IPVS) under --root. */
-const PROC_KINDS: readonly CheckKind[] = ['process', 'port', 'mount', 'ipvs', 'netns'];
+/** Kinds whose probes read the scanned host's /proc (processes, sockets, mounts, IPVS, containers' live processes) under --root. */
+const PROC_KINDS: readonly CheckKind[] = ['process', 'port', 'mount', 'ipvs', 'netns', 'container'];
 /** Kinds whose probes read the scanned host's /sys (links, cgroups) under --root. */
 const SYS_KINDS: readonly CheckKind[] = ['interface', 'cgroup'];
 

@@ -13,6 +13,8 @@ export interface ScanCommandOptions extends ScanRunOptions, TrustOptions {
   output?: string;
   report: OutputTarget[];
   quiet: boolean;
+  /** Exit 0 whenever the report was written (a Kubernetes Job or DaemonSet pod must not fail on a verdict). */
+  exitZero?: boolean;
 }
 
 export function colorWanted(stream: NodeJS.WriteStream): boolean {
@@ -42,6 +44,7 @@ export async function scanCommand(opts: ScanCommandOptions): Promise<number> {
     else for (const chunk of chunks) process.stdout.write(chunk);
     if (o.file && opts.signKey) await signReport(o.file, opts.signKey);
   }
+  if (opts.exitZero) return 0;
   if (strictWaiverFailure(result, opts)) return EXIT.residue;
   return exitCodeFor(result);
 }

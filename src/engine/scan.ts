@@ -5,7 +5,9 @@ import type { CheckKind, Rule, Severity } from '../model/rule.js';
 import { SEVERITIES } from '../model/rule.js';
 import { REPORT_SCHEMA_VERSION, type Finding, type HostIdentity, type ProbeRun, type RuleFileInfo, type RuleResult, type ScanResult, type Verdict } from '../model/result.js';
 import { checkDefinitions, type AnyCheckDefinition } from '../checks/index.js';
+import os from 'node:os';
 import { createProbeContext, type ProbeContext } from '../probes/context.js';
+import type { ClusterOptions } from '../probes/kube-resources.js';
 import { ProbeUnavailable } from '../probes/probe.js';
 import { hostIdentity } from '../host/identity.js';
 import { renderFix } from './fix-template.js';
@@ -20,7 +22,8 @@ export interface ScanOptions {
   rules: readonly Rule[];
   root: string;
   timeoutMs: number;
-  kubeconfig?: string;
+  /** Where cluster rules read from (kubeconfig, context, dumps) and this host's Node name. */
+  cluster?: ClusterOptions;
   selection: ScanResult['selection'];
   ruleFiles: RuleFileInfo[];
   tool: ScanResult['tool'];
@@ -28,6 +31,17 @@ export interface ScanOptions {
   now?: () => Date;
   /** For tests: the kinds' definitions (fake probes); default the registry's. */
   checks?: Readonly<Record<CheckKind, AnyCheckDefinition>>;
+  /** Instead of the live host (src/snapshot): the probe context, check definitions and identity to use. */
+  source?: FactSource;
+}
+
+/** Where a scan's facts come from when not from the live probes: a snapshot being taken or replayed. */
+export interface FactSource {
+  ctx: ProbeContext;
+  defs: Readonly<Record<CheckKind, AnyCheckDefinition>>;
+  identity?: () => HostIdentity;
+  /** The facts behind rules' conditions (package provenance, contents); default: read from the host. */
+  conditionFacts?: (ctx: ProbeContext, requests: readonly ConditionRequest[]) => Promise<ConditionFacts>;
 }
 
 /** The start rank of kinds without a startOrder: after every tool-spawning probe, in rule order. */
@@ -120,12 +134,20 @@ function matchRule(rule: Rule, def: AnyCheckDefinition, outcome: ProbeOutcome, c
  * Keeps the matches that meet the rule's conditions (provenance, contents), with why in their evidence. Facts
  * that could not be gathered make the rule partly unchecked, never silently clean.
  */
-function applyConditions(match: MatchOutcome, conditions: readonly Condition[], facts: ConditionFacts | undefined): MatchOutcome & { provenance: Map<string, Finding['provenance']> } {
+/** What conditions add to the matches they keep, by target. */
+interface Judged {
+  provenance: Map<string, Finding['provenance']>;
+  /** What a clean-up may remove, where the conditions narrowed it (absent: the whole match). */
+  removable: Map<string, string[]>;
+}
+
+function applyConditions(match: MatchOutcome, conditions: readonly Condition[], facts: ConditionFacts | undefined): MatchOutcome & Judged {
   const provenance = new Map<string, Finding['provenance']>();
-  if (match.findings.length === 0) return { ...match, provenance };
+  const removable = new Map<string, string[]>();
+  if (match.findings.length === 0) return { ...match, provenance, removable };
   if (!facts || !facts.ok) {
     const why = facts && !facts.ok ? facts.reason : 'conditions not evaluated';
-    return { findings: [], partial: [match.partial, `${match.findings.length} match(es) not judged: ${why}`].filter(Boolean).join('; '), note: match.note, provenance };
+    return { findings: [], partial: [match.partial, `${match.findings.length} match(es) not judged: ${why}`].filter(Boolean).join('; '), note: match.note, provenance, removable };
   }
   const kept: MatchOutcome['findings'] = [];
   const problems: string[] = [];
@@ -138,25 +160,27 @@ function applyConditions(match: MatchOutcome, conditions: readonly Condition[], 
     if (!verdict.holds) continue;
     kept.push({ ...f, evidence: [f.evidence, ...verdict.details].join('; ') });
     if (verdict.provenance && (verdict.provenance.owners.length > 0 || verdict.provenance.unowned.length > 0)) provenance.set(f.target, verdict.provenance);
+    if (verdict.removable) removable.set(f.target, verdict.removable);
   }
   const partial = [match.partial, ...problems].filter(Boolean).join('; ') || undefined;
-  return { findings: kept, partial, note: match.note, provenance };
+  return { findings: kept, partial, note: match.note, provenance, removable };
 }
 
 /**
- * `{{unowned}}` of a match judged by conditions: what a clean-up may remove without touching a package's files
- * or another engine's state. A directory a package owns part of: exactly the entries no package owns; a unit:
- * its files and links except the ones a package owns unmodified; otherwise the target (or a unit's paths).
+ * `{{removable}}` of a match judged by conditions: what a clean-up may remove without touching a package's files
+ * or another engine's state. A directory: exactly its unowned pieces, or the Kubernetes entries it holds
+ * (containerd's k8s.io state, not Docker's moby beside it); a unit: its files and links except the ones a package
+ * owns unmodified; where no condition narrowed it, the target (or a unit's paths).
  */
-function removablePaths(f: MatchOutcome['findings'][number], provenance: Finding['provenance']): string[] {
+function removablePaths(f: MatchOutcome['findings'][number], narrowed: string[] | undefined): string[] {
   const paths = Array.isArray(f.vars.paths) ? (f.vars.paths as unknown[]).filter((p): p is string => typeof p === 'string') : [f.target];
-  if (!provenance) return paths;
-  if (!Array.isArray(f.vars.paths)) return provenance.unowned.length > 0 ? provenance.unowned : paths;
-  // Each judged file or drop-in directory stands for its unowned pieces (none when a package owns it all);
+  if (!narrowed) return paths;
+  if (!Array.isArray(f.vars.paths)) return narrowed;
+  // Each judged file or drop-in directory stands for its removable pieces (none when a package owns it all);
   // links and anything not judged stay as they are.
   const subjects = new Set(f.subjects ?? []);
   const within = (u: string, p: string): boolean => u === p || u.startsWith(`${p}/`);
-  return paths.flatMap((p) => (subjects.has(p) ? provenance.unowned.filter((u) => within(u, p)) : [p]));
+  return paths.flatMap((p) => (subjects.has(p) ? narrowed.filter((u) => within(u, p)) : [p]));
 }
 
 function evaluate(rule: Rule, matched: MatchResult, facts: ConditionFacts | undefined): RuleResult {
@@ -179,11 +203,11 @@ function evaluate(rule: Rule, matched: MatchResult, facts: ConditionFacts | unde
   };
   if (!matched.ok) return { ...base, status: 'unchecked', reason: matched.reason };
   const conditions = conditionsOf(rule);
-  const match = conditions ? applyConditions(matched.match, conditions, facts) : { ...matched.match, provenance: new Map<string, Finding['provenance']>() };
+  const match: MatchOutcome & Judged = conditions ? applyConditions(matched.match, conditions, facts) : { ...matched.match, provenance: new Map(), removable: new Map() };
   const findings: Finding[] = match.findings
     .map((f) => {
       const provenance = match.provenance.get(f.target);
-      const vars = conditions ? { ...f.vars, unowned: removablePaths(f, provenance) } : f.vars;
+      const vars = conditions ? { ...f.vars, removable: removablePaths(f, match.removable.get(f.target)) } : f.vars;
       return {
         kind: rule.check.kind,
         target: f.target,
@@ -234,8 +258,8 @@ export function verdictOf(results: readonly RuleResult[], failOn: Severity): Ver
 export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const now = opts.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const ctx = createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
-  const defs = opts.checks ?? checkDefinitions({ kubeconfig: opts.kubeconfig });
+  const ctx = opts.source?.ctx ?? createProbeContext({ root: opts.root, timeoutMs: opts.timeoutMs });
+  const defs = opts.source?.defs ?? opts.checks ?? checkDefinitions({ cluster: opts.cluster ?? { nodeName: os.hostname() } });
   const byKind = new Map<CheckKind, Rule[]>();
   for (const r of opts.rules) byKind.set(r.check.kind, [...(byKind.get(r.check.kind) ?? []), r]);
   // Probes that spawn a tool start first (each kind's startOrder), so their children run while the synchronous
@@ -246,7 +270,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
   const enqueue = turnQueue();
   for (const kind of kinds) outcomes.set(kind, runProbe(defs[kind], ctx, byKind.get(kind) ?? [], runs, enqueue));
   // A few small file reads, queued behind the probes so that the tools are spawned first.
-  const identity = new Promise<HostIdentity>((resolve) => enqueue(() => resolve(hostIdentity(ctx))));
+  const identity = new Promise<HostIdentity>((resolve) => enqueue(() => resolve(opts.source?.identity?.() ?? hostIdentity(ctx))));
   // Matches are compared once. Rules with conditions get their facts as soon as their own probes are done,
   // while the slower probes (tools) still run: only what they matched is looked up.
   const matches = new Map<Rule, Promise<MatchResult>>();
@@ -254,7 +278,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
     const outcome = outcomes.get(kind) as Promise<ProbeOutcome>;
     for (const rule of byKind.get(kind) ?? []) matches.set(rule, outcome.then((o) => matchRule(rule, defs[kind], o, ctx)));
   }
-  const conditionFacts = gatherConditions(opts.rules, matches, ctx, runs);
+  const conditionFacts = gatherConditions(opts.rules, matches, ctx, runs, opts.source?.conditionFacts ?? gatherConditionFacts);
   const results: RuleResult[] = [];
   for (const kind of kinds) {
     for (const rule of byKind.get(kind) ?? []) {
@@ -280,7 +304,13 @@ export async function runScan(opts: ScanOptions): Promise<ScanResult> {
 }
 
 /** The facts for every match of a rule with conditions; undefined when no such rule matched anything. */
-async function gatherConditions(rules: readonly Rule[], matches: ReadonlyMap<Rule, Promise<MatchResult>>, ctx: ProbeContext, runs: ProbeRun[]): Promise<ConditionFacts | undefined> {
+async function gatherConditions(
+  rules: readonly Rule[],
+  matches: ReadonlyMap<Rule, Promise<MatchResult>>,
+  ctx: ProbeContext,
+  runs: ProbeRun[],
+  gather: (ctx: ProbeContext, requests: readonly ConditionRequest[]) => Promise<ConditionFacts>,
+): Promise<ConditionFacts | undefined> {
   const requests: ConditionRequest[] = [];
   for (const rule of rules) {
     const conditions = conditionsOf(rule);
@@ -293,7 +323,7 @@ async function gatherConditions(rules: readonly Rule[], matches: ReadonlyMap<Rul
   const t0 = nowMs();
   let facts: ConditionFacts;
   try {
-    facts = await withTimeout(gatherConditionFacts(ctx, requests), ctx.timeoutMs, 'provenance');
+    facts = await withTimeout(gather(ctx, requests), ctx.timeoutMs, 'provenance');
   } catch (err) {
     facts = { ok: false, reason: err instanceof ProbeUnavailable ? err.message : `provenance probe failed: ${(err as Error).message}` };
   }

@@ -94,6 +94,7 @@ export function phaseIndex(id: PhaseId): number {
 export const STEP_ORDER = [
   'unit',
   'kubelet-process',
+  'container',
   'runtime',
   'shim-process',
   'other-process',

@@ -60,8 +60,8 @@ const UNIT_DIR = /^(\/etc|\/run|\/usr\/lib|\/lib|\/usr\/local\/lib)\/systemd\/(s
 const FITS = {
   path: (c, v) => {
     if (!pathFits(c.paths, v.target) || (c.exclude && pathFits(c.exclude, v.target))) return `${v.target} is not a path the rule looks for`;
-    const outside = (v.unowned ?? []).find((u) => !within(u, v.target));
-    return outside === undefined ? undefined : `${outside} (unowned) is not within ${v.target}`;
+    const outside = (v.removable ?? []).find((u) => !within(u, v.target));
+    return outside === undefined ? undefined : `${outside} (removable) is not within ${v.target}`;
   },
   mount: (c, v) => (matches(c.mountPoints, v.target) && (!c.fstypes || c.fstypes.includes(v.fstype)) && matches(c.sources, v.source) ? undefined : `${v.target} (${v.fstype}) is not a mount the rule looks for`),
   cgroup: (c, v) => (globsMatcher(c.names)(v.name) && v.target.startsWith('/sys/fs/cgroup/') && v.target.endsWith(`/${v.name}`) ? undefined : `${v.target} is not a cgroup the rule looks for`),
@@ -96,8 +96,8 @@ const FITS = {
     if (!globsMatcher(c.units)(v.target)) return `${v.target} is not a unit the rule looks for`;
     const bad = v.paths.find((p) => !UNIT_DIR.test(p) || !(p.endsWith(`/${v.target}`) || p.endsWith(`/${v.target}.d`)));
     if (bad !== undefined) return `${bad} is not a file or drop-in directory of ${v.target}`;
-    const outside = (v.unowned ?? []).find((u) => !v.paths.some((p) => within(u, p)));
-    return outside === undefined ? undefined : `${outside} (unowned) is not within the unit's files`;
+    const outside = (v.removable ?? []).find((u) => !v.paths.some((p) => within(u, p)));
+    return outside === undefined ? undefined : `${outside} (removable) is not within the unit's files`;
   },
   process: (c, v) => (matches(c.comm, v.comm) && v.target === `${v.comm}[${v.pid}]` ? undefined : `${v.target} is not a process the rule looks for`),
   port: (c, v) => (c.ports.map(String).includes(v.port) && (c.protocols ?? ['tcp', 'udp']).includes(v.protocol as 'tcp' | 'udp') ? undefined : `${v.protocol}/${v.port} is not a port the rule looks for`),
@@ -110,6 +110,13 @@ const FITS = {
       if (c.regex && !(lines.length === 1 && regexMatches(c.regex, block.replace(/\r$/, '')))) return 'a recorded line does not match the rule\u2019s regex';
     }
     return undefined;
+  },
+  container: (c, v) => {
+    if (v.target.startsWith('image/')) return c.object === 'image' && v.image !== undefined && matches(c.images, v.image) ? undefined : `${v.target} is not an image the rule looks for`;
+    if (c.object === 'image') return `${v.target} is not an image`;
+    return (c.pods === undefined || v.pod === undefined || matches(c.pods, v.pod) || c.containers !== undefined) && matches(c.podNamespaces, v.podNamespace ?? '')
+      ? undefined
+      : `${v.target} is not a pod the rule looks for`;
   },
   'kube-resource': (c, v) => (v.resource === c.resource ? undefined : `${v.resource} is not the resource the rule looks for`),
 } satisfies { [K in CheckKind]: Fit<K> };

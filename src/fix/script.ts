@@ -7,7 +7,7 @@ import type { CheckKind } from '../model/rule.js';
 import type { FixPlan, FixStep, Refusal, ScriptArg, ScriptBlock, ScriptMeta } from './model.js';
 import { PHASES, type PhaseId } from './phases.js';
 import { parseCommand } from './rule-commands.js';
-import { bytesWord, commandComment, displayCommand, displayText, shellWord } from './shell-text.js';
+import { bytesWord, commandComment, displayCommand, displayText, hasInvisible, shellWord } from './shell-text.js';
 import { ARGS, HELPERS } from './shell-helpers.js';
 
 const RULE = `# ${'-'.repeat(100)}`;
@@ -28,6 +28,7 @@ const REFUSAL_PHASE: Record<CheckKind, PhaseId> = {
   'file-content': 'file-edits',
   cgroup: 'cgroups',
   'kube-resource': 'rule-commands',
+  container: 'workloads',
 };
 
 function comment(text: string, indent = ''): string {
@@ -56,8 +57,12 @@ function renderBlocks(blocks: readonly ScriptBlock[], indent: string): string[] 
   return out;
 }
 
-/** A rule's command as a person pastes it: re-quoted word by word when it is plain words, else as the rule wrote it. */
+/**
+ * A rule's command as a person pastes it: as the rule's template rendered it (every value quoted), unless it
+ * holds invisible characters; then, when it is plain words, re-quoted with those characters as `$'...'` escapes.
+ */
 function pastable(command: string): string {
+  if (!hasInvisible(command)) return command;
   const parsed = parseCommand(command);
   return parsed.ok ? displayCommand(parsed.words) : command;
 }

@@ -162,23 +162,68 @@ export interface FileContentCheck {
 }
 
 /**
- * Cluster-scope objects, read with `kubectl get -o json` when a cluster is reachable (`scan --cluster`).
- * Only selected with `--cluster`: a node scan never depends on an API server.
+ * Cluster-scope objects, read through the API server with the official client (`scan --cluster`) or from
+ * `kubectl get -o json` dumps (`scan --cluster-dump`). Only selected with one of those: a node scan never
+ * depends on an API server.
  */
 export interface KubeResourceCheck {
   kind: 'kube-resource';
-  /** The resource as kubectl names it: customresourcedefinitions, namespaces, clusterrolebindings, secrets, nodes... */
+  /** The resource as kubectl names it: `namespaces`, `customresourcedefinitions`, or `<plural>.<group>` for others. */
   resource: string;
   /** Globs over metadata.name. */
   names?: string[];
-  /** A kubectl label selector, e.g. `kubesphere.io/managed=true`. */
+  /** A label selector, e.g. `kubesphere.io/managed=true` (equality, inequality and existence terms). */
   labelSelector?: string;
   /** For namespaced resources; default: all namespaces. */
   namespace?: string;
+  /** Which of the matching objects count (default `present`): see KUBE_CONDITIONS. */
+  condition?: KubeCondition;
+  /** Only objects naming this host's Node (--node-name): a dotted field path, and a prefix before the name. */
+  thisNode?: { field: string; prefix?: string };
+  /** The owner whose presence means the objects are still in use: the rule is clean while one exists. */
+  unlessPresent?: { resource: string; names?: string[]; namespace?: string };
+  /** condition `node-gone`: the suffix after the node name in the object's name (`.node-password.k3s`). */
+  nodeNameSuffix?: string;
+  /** condition `binding-subject-gone`: only bindings to this role (e.g. `cluster-admin`). */
+  roleRef?: string;
+  /** CustomResourceDefinitions: also count each one's instances (one list request per CRD). */
+  countInstances?: boolean;
+}
+
+/**
+ * present: every matching object. terminating: deletionTimestamp set (the finalizers holding it are named).
+ * webhook-service-missing: a webhook configuration calling a Service that no longer exists.
+ * apiservice-unavailable: an APIService whose Available condition is not True.
+ * node-gone: the node named in the object's name (before nodeNameSuffix) is no longer registered.
+ * binding-subject-gone: a (cluster) role binding whose ServiceAccount subjects or their namespaces are gone.
+ */
+export const KUBE_CONDITIONS = ['present', 'terminating', 'webhook-service-missing', 'apiservice-unavailable', 'node-gone', 'binding-subject-gone'] as const;
+export type KubeCondition = (typeof KUBE_CONDITIONS)[number];
+
+/**
+ * Kubernetes pods and containers known to the container runtime, read from its own state: containerd's task
+ * bundles (`<state>/io.containerd.runtime.v2.task/k8s.io/<id>/config.json` and `init.pid`) and CRI-O's
+ * (`/run/containers/storage/overlay-containers/<id>/userdata`), plus containerd's metadata through `ctr` (with
+ * connect and call timeouts) for stopped containers and images. Only CRI containers count: containerd's
+ * `k8s.io` namespace and CRI-O's; Docker's `moby`, `default` and podman's never.
+ */
+export interface ContainerCheck {
+  kind: 'container';
+  /** pod: one finding per pod with live containers; stopped: containers and sandboxes present but not running; image: images in the CRI namespace. */
+  object: 'pod' | 'stopped' | 'image';
+  /** Globs over a container's name (kube-apiserver): a pod counts when one of its containers matches. */
+  containers?: string[];
+  /** Globs over the pod name (calico-node-*). With containers as well, either may match. */
+  pods?: string[];
+  /** Globs over the pod namespace. */
+  podNamespaces?: string[];
+  /** Globs over image names (`image` rules, and pods whose containers run a matching image). */
+  images?: string[];
 }
 
 export type Check =
   | KubeResourceCheck
+  | ContainerCheck
   | PathCheck
   | MountCheck
   | CgroupCheck
@@ -211,6 +256,7 @@ export const CHECK_KINDS: readonly CheckKind[] = [
   'netns',
   'file-content',
   'kube-resource',
+  'container',
 ];
 
 export interface Fix {

@@ -17,6 +17,11 @@ export interface ConditionFact {
   unowned?: string[];
   /** notOwnedByPackage: the package(s) owning the path itself. */
   owners?: string[];
+  /**
+   * What a clean-up may remove because of this fact: the unowned pieces, or the Kubernetes entries a directory
+   * holds (containerd's k8s.io state beside Docker's moby). Absent: the whole match.
+   */
+  removable?: string[];
 }
 
 export interface ConditionRequest {
@@ -101,7 +106,7 @@ function planOwnership(ctx: ProbeContext, subject: string, ignore: readonly stri
       judge: (own) => {
         const o = own.get(subject);
         const holds = !ownedUnmodified(o);
-        return { holds, detail: `${subject} ${describeOwnership(o)}`, unowned: holds ? [subject] : [], owners: o?.owners ?? [] };
+        return { holds, detail: `${subject} ${describeOwnership(o)}`, unowned: holds ? [subject] : [], owners: o?.owners ?? [], removable: holds ? [subject] : [] };
       },
     };
   }
@@ -147,7 +152,7 @@ function planOwnership(ctx: ProbeContext, subject: string, ignore: readonly stri
       const shown = pieces.slice(0, 3).map((p) => `${p.path === subject ? subject : relativeTo(subject, p.path)} ${describeOwnership(p.o)}`);
       const more = pieces.length > 3 ? ` and ${pieces.length - 3} more` : '';
       const ownedNote = owners.length > 0 ? ` (the directory is package ${owners.join(', ')}'s)` : '';
-      return { holds: true, detail: `${shown.join('; ')}${more}${ownedNote}`, unowned: pieces.map((p) => p.path), owners };
+      return { holds: true, detail: `${shown.join('; ')}${more}${ownedNote}`, unowned: pieces.map((p) => p.path), owners, removable: pieces.map((p) => p.path) };
     },
   };
 }
@@ -159,10 +164,10 @@ async function containsEntryFact(ctx: ProbeContext, subject: string, globs: read
     const pattern = `${subject.replace(/\/+$/, '')}/${g}`;
     if (isGlobPattern(pattern)) found.push(...(await globHostPaths(ctx, pattern, g.split('/').length)));
     else if (lstatType(ctx, pattern)) found.push(pattern);
-    if (found.length > 0) break;
   }
   if (found.length === 0) return { holds: false, detail: `holds none of ${globs.join(', ')}` };
-  return { holds: true, detail: `holds ${found.slice(0, 2).map((p) => relativeTo(subject, p)).join(', ')}` };
+  const more = found.length > 2 ? ` and ${found.length - 2} more` : '';
+  return { holds: true, detail: `holds ${found.slice(0, 2).map((p) => relativeTo(subject, p)).join(', ')}${more}`, removable: found };
 }
 
 /** Gathers the fact of every plain condition on every subject, with one ownership lookup for all. */

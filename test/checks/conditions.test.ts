@@ -111,7 +111,12 @@ describe('condition facts on a --root host with a dpkg database', () => {
     const none: Condition = { containsEntry: ['io.containerd.grpc.v1.cri/sandboxes/*'] };
     const got = await gatherConditionFacts(ctx, [{ subjects: ['/run/containerd'], conditions: [k8sState, moby, none] }]);
     if (!got.ok) throw new Error(got.reason);
-    expect(got.facts.get(factKey('/run/containerd', k8sState))).toEqual({ holds: true, detail: 'holds io.containerd.runtime.v2.task/k8s.io' });
+    // What may be removed is the k8s.io state only, never moby's beside it.
+    expect(got.facts.get(factKey('/run/containerd', k8sState))).toEqual({
+      holds: true,
+      detail: 'holds io.containerd.runtime.v2.task/k8s.io',
+      removable: ['/run/containerd/io.containerd.runtime.v2.task/k8s.io'],
+    });
     expect(got.facts.get(factKey('/run/containerd', none))?.holds).toBe(false);
   });
 

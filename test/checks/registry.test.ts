@@ -79,7 +79,7 @@ describe('the check-kind registry', () => {
 
   it("FixVarsOf<kind> is the kind's own typed variables (what a planner reads from a finding)", () => {
     // Compile-time: tsc rejects these lines if the types drift.
-    const path: FixVarsOf<'path'> = { target: '/etc/cni/net.d/x', linkTarget: '/opt/x', unowned: ['/etc/cni/net.d/x'], targetHex: '2f' };
+    const path: FixVarsOf<'path'> = { target: '/etc/cni/net.d/x', linkTarget: '/opt/x', removable: ['/etc/cni/net.d/x'], targetHex: '2f' };
     const chain: FixVarsOf<'iptables'> = { target: 't', iptables: 'iptables-nft', family: 'ipv4', backend: 'nft', table: 'nat', chain: 'KUBE-X', jumps: [['PREROUTING', '-j', 'KUBE-X']] };
     const port: FixVarsOf<'port'> = { target: 'tcp/6443', port: '6443', protocol: 'tcp', pids: ['1'] };
     expect(Object.keys(CHECKS.path.fixVars)).toEqual(Object.keys(path));

@@ -2,7 +2,7 @@
 // paths under /root) cannot look, so their rules are unchecked with the reason and the scan exits 3 — while
 // everything that can be read is still checked.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,21 @@ describe.skipIf(!canSwitchUser)('scan as a user who is not root', () => {
     expect(reasonOf('kube-proxy-iptables-base-chains')).toMatch(/iptables-nft-save failed: .*(Permission denied|must be root)/);
     expect(reasonOf('kube-proxy-nft-tables')).toMatch(/nft failed: .*(not permitted|must be root)/i);
     expect(reasonOf('kubernetes-user-kubeconfigs')).toMatch(/cannot look at \/root\/\.kube\/config: EACCES/);
+  });
+
+  it('container rules: the runtimes’ root-only state unread is unchecked, not clean', () => {
+    const host = path.join(dir, 'host');
+    mkdirSync(path.join(host, 'run/containerd/io.containerd.runtime.v2.task/k8s.io'), { recursive: true });
+    mkdirSync(path.join(host, 'proc/1'), { recursive: true });
+    mkdirSync(path.join(host, 'etc'), { recursive: true });
+    chmodSync(host, 0o755);
+    chmodSync(path.join(host, 'run'), 0o755);
+    chmodSync(path.join(host, 'run/containerd'), 0o700); // as containerd leaves it
+    const { status, report: own } = scanAsNobody(['--root', host, '--tag', 'container']);
+    const pods = own.results.find((r) => r.ruleId === 'container-runtime-k8s-pods');
+    expect(pods?.status).toBe('unchecked');
+    expect(pods?.reason).toBe('cannot read /run/containerd (EACCES): run as root');
+    expect(status).toBe(3);
   });
 
   it('still checks what an unprivileged user can read', () => {

@@ -148,8 +148,12 @@ describe('provenance on a Debian host with containerd, runc, CNI plugins, docker
       expect(result(postReset, 'container-runtime-containerd-config')).toBeUndefined();
     });
 
-    it('reports /run/containerd and /var/lib/containerd because they hold k8s.io state', () => {
-      expect(result(all, 'container-runtime-run-containerd')?.findings[0]?.evidence).toContain('holds io.containerd.runtime.v2.task/k8s.io');
+    it('reports /run/containerd and /var/lib/containerd because they hold k8s.io state, and removes only that', () => {
+      const run = result(all, 'container-runtime-run-containerd')?.findings[0];
+      expect(run?.evidence).toContain('holds io.containerd.runtime.v2.task/k8s.io');
+      // Docker's moby task state beside it stays.
+      expect(run?.fix).toEqual(['rm -rf -- /run/containerd/io.containerd.runtime.v2.task/k8s.io']);
+      expect(result(all, 'container-runtime-containerd-data')?.findings[0]?.fix).toEqual([`rm -rf -- /var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/${POD_ID}`]);
       expect(result(all, 'container-runtime-containerd-data')?.findings[0]?.target).toBe('/var/lib/containerd');
       expect(result(postReset, 'container-runtime-run-containerd')?.status).toBe('found');
     });

@@ -79,10 +79,10 @@ describe('fix --from derives every command from the rules', () => {
       f.fix = ['systemctl disable --now kubelet.service', 'rm -rf -- /etc/pam.d', 'systemctl daemon-reload'];
     });
     expect(refused(unitPaths).stderr).toMatch(/\/etc\/pam\.d is not a file or drop-in directory of kubelet\.service/);
-    const unowned = edited('unowned', (r) => {
-      finding(r, 'fixture-kubelet-dir').vars = { target: '/var/lib/kubelet', unowned: ['/etc/pam.d'] };
+    const removable = edited('removable', (r) => {
+      finding(r, 'fixture-kubelet-dir').vars = { target: '/var/lib/kubelet', removable: ['/etc/pam.d'] };
     });
-    expect(refused(unowned).stderr).toMatch(/\/etc\/pam\.d \(unowned\) is not within \/var\/lib\/kubelet/);
+    expect(refused(removable).stderr).toMatch(/\/etc\/pam\.d \(removable\) is not within \/var\/lib\/kubelet/);
     const shape = edited('shape', (r) => {
       finding(r, 'fixture-kubelet-dir').vars = { target: ['/var/lib/kubelet', '/etc'] };
     });

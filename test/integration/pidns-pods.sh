@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2034 # KR_CLASS is read by the plant.sh helpers (kr_record)
 # Planting script (extra scenario for test/sandbox/sandbox.sh): processes in PID namespaces of their own.
 #  - a kind-style node: `kubelet` and `etcd` in a nested PID namespace, in a cgroup that is no pod's (user:
 #    another node's processes, not this host's residue);
 #  - a leaked pod of this host: its sandbox `pause` and a container process, each in the pod's own PID
 #    namespace and in the pod's kubepods cgroup, left running after their shim was killed (residue).
 # Binaries are copies of sleep under the real names, so comm is the real one.
+# shellcheck source-path=SCRIPTDIR source=../sandbox/lib/plant.sh
 . "$KR_SANDBOX_HOME/lib/plant.sh"
 
 sleeper() {

@@ -88,7 +88,7 @@ describe('built-in rules', () => {
   it('are well over 100, in the packs by origin', () => {
     expect(loaded.rules.length).toBeGreaterThan(150);
     expect(new Set(loaded.rules.map((r) => r.pack))).toEqual(
-      new Set(['kubernetes', 'kubespray', 'kubekey', 'rancher', 'k3s', 'rke2', 'kubesphere', 'calico', 'flannel', 'cilium', 'kube-router', 'container-runtime', 'kube-proxy']),
+      new Set(['kubernetes', 'kubespray', 'kubekey', 'rancher', 'k3s', 'rke2', 'kubesphere', 'calico', 'flannel', 'cilium', 'kube-router', 'container-runtime', 'kube-proxy', 'cluster']),
     );
   });
 

@@ -3,6 +3,7 @@
 // a rule's own commands appear in the script (steps themselves are ordered by phases.ts).
 import type { CheckKind } from '../../model/rule.js';
 import { planCgroups } from './cgroup.js';
+import { planContainers } from './container.js';
 import { planFileContents } from './file-content.js';
 import { planInterfaces } from './interface.js';
 import { planIpsets } from './ipset.js';
@@ -21,6 +22,7 @@ import { planSystemdUnits } from './systemd-unit.js';
 export const PLANNERS = {
   'systemd-unit': planSystemdUnits,
   process: planProcesses,
+  container: planContainers,
   port: planPorts,
   mount: planMounts,
   netns: planNetns,

@@ -1,0 +1,103 @@
+// Fix steps for `container` findings: pods and containers are removed through their runtime, the way the kubelet
+// would (sandbox network namespace, shm mount and IP released): crictl when installed, else containerd's own
+// ctr (task kill, task delete, container delete; containers first, the sandbox last). Ending the shim's process
+// tree is the last resort, and only for shims the scan saw in the host's PID namespace (the probe leaves the
+// others out of shimPids). Images go through the same clients.
+import type { Finding, RuleResult } from '../model/result.js';
+import type { FixStep, Refusal, ScriptBlock, ScriptCall } from './model.js';
+import { pidProblem } from './safety.js';
+
+interface Entry {
+  rule: RuleResult;
+  finding: Finding;
+}
+
+const call = (fn: ScriptCall['fn'], ...args: string[]): ScriptCall => ({ type: 'call', fn, args });
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** A container or sandbox id as the runtimes make them: 64 hex digits. */
+const ID = /^[0-9a-f]{64}$/;
+/** A socket path the probe derived from a known state directory. */
+const SOCKET = /^\/run\/(k3s\/)?containerd\/containerd\.sock$/;
+/** An image reference: no spaces, no shell-significant first character. */
+const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._\/:@+-]*$/;
+
+function ctr(address: string, ...args: string[]): ScriptCall {
+  return call('run_may_fail', 'ctr', '--address', address, '--connect-timeout', '5s', '--timeout', '30s', '--namespace', 'k8s.io', ...args);
+}
+
+function podBlocks(f: Finding): ScriptBlock[] | string {
+  const runtime = str(f.vars.runtime);
+  const sandboxId = str(f.vars.sandboxId);
+  const ids = strings(f.vars.ids);
+  const address = str(f.vars.address);
+  const shimPids = strings(f.vars.shimPids);
+  if (ids.length === 0 || ids.some((id) => !ID.test(id))) return 'not a container id';
+  if (runtime === 'containerd' && !SOCKET.test(address)) return 'not a containerd socket kube-residue knows';
+  const bad = shimPids.find((p) => pidProblem(p) !== undefined);
+  if (bad !== undefined) return `pid ${bad}: ${pidProblem(bad) ?? ''}`;
+  const endpoint = runtime === 'containerd' ? `unix://${address}` : 'unix:///run/crio/crio.sock';
+  const crictl = [
+    call('run_may_fail', 'crictl', '--runtime-endpoint', endpoint, '--timeout', '30s', 'stopp', sandboxId),
+    call('run_may_fail', 'crictl', '--runtime-endpoint', endpoint, '--timeout', '30s', 'rmp', '--force', sandboxId),
+  ];
+  const direct: ScriptBlock[] =
+    runtime === 'containerd'
+      ? ids.flatMap((id) => [ctr(address, 'task', 'kill', '--signal', 'SIGKILL', id), ctr(address, 'task', 'delete', '--force', id), ctr(address, 'container', 'delete', id)])
+      : [call('kr_say', 'skip: crictl is not installed: CRI-O has no other client; ending the conmon process trees below')];
+  // Last resort, skipped by the helper when the pid is gone (the runtime removed it) or renamed.
+  const kills = shimPids.map((pid) => call('kr_kill_tree', pid, runtime === 'containerd' ? 'containerd-shim' : 'conmon', `${runtime} shim ${pid}`));
+  // A container whose pod sandbox is unknown (created, never started) can only be removed by id.
+  if (!ID.test(sandboxId)) return runtime === 'containerd' ? [...direct, ...kills] : 'no pod sandbox id for crictl';
+  return [{ type: 'if', test: 'crictl', then: crictl, otherwise: direct }, ...kills];
+}
+
+function imageBlocks(f: Finding): ScriptBlock[] | string {
+  const image = str(f.vars.image);
+  const address = str(f.vars.address);
+  if (!IMAGE.test(image)) return 'not an image reference';
+  if (!SOCKET.test(address)) return 'not a containerd socket kube-residue knows';
+  return [{ type: 'if', test: 'crictl', then: [call('run_may_fail', 'crictl', '--runtime-endpoint', `unix://${address}`, '--timeout', '30s', 'rmi', image)], otherwise: [ctr(address, 'images', 'remove', image)] }];
+}
+
+export function planContainerSteps(entries: readonly Entry[]): { steps: FixStep[]; refused: Refusal[] } {
+  const steps: FixStep[] = [];
+  const refused: Refusal[] = [];
+  const done = new Set<string>();
+  // Pods before images: an image in use by a container cannot be removed.
+  const sorted = [...entries].sort((a, b) => Number(a.finding.target.startsWith('image/')) - Number(b.finding.target.startsWith('image/')));
+  for (const e of sorted) {
+    const f = e.finding;
+    const isImage = f.target.startsWith('image/');
+    const key = isImage ? f.target : `${str(f.vars.runtime)}|${str(f.vars.sandboxId)}|${strings(f.vars.ids).join(',')}`;
+    if (done.has(key)) {
+      const prior = steps.find((s) => s.comment[0]?.endsWith(` ${f.target}`));
+      if (prior && !prior.ruleIds.includes(e.rule.ruleId)) prior.ruleIds.push(e.rule.ruleId);
+      continue;
+    }
+    const blocks = isImage ? imageBlocks(f) : podBlocks(f);
+    if (typeof blocks === 'string') {
+      refused.push({ ruleIds: [e.rule.ruleId], kind: f.kind, target: f.target, reason: blocks, evidence: f.evidence, rebootClears: f.rebootClears });
+      continue;
+    }
+    done.add(key);
+    steps.push({
+      phase: 'workloads',
+      ruleIds: [e.rule.ruleId],
+      comment: [
+        `Through the runtime: ${f.target}`,
+        f.evidence,
+        ...(isImage ? [] : ['crictl stops and removes the pod with its network namespace; without crictl, ctr kills and deletes each task and container.']),
+      ],
+      blocks,
+    });
+  }
+  return { steps, refused };
+}
