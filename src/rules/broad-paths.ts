@@ -81,11 +81,15 @@ export const SYSTEM_PATHS = [
   '/dev',
 ] as const;
 
+/** The files among SYSTEM_PATHS: a rule may name one exactly (to look at it; the fix plan never removes it). */
+const SYSTEM_FILES = new Set(SYSTEM_PATHS.filter((p) => /\.[a-z0-9]+$|\/(passwd|shadow|group|sudoers|hosts|fstab|hostname|resolv\.conf|grub|sshd_config|common-auth|sshd|bash|sudo|sh|init|vmlinuz|authorized_keys|\.bashrc|status|syslog|sources\.list)$/.test(p)));
+
 /** Why `glob` is too broad for a path rule, or undefined. */
 export function broadPathProblem(glob: string): string | undefined {
   if (isPlainName(glob)) {
-    const exact = SYSTEM_PATHS.find((s) => s === glob || (glob.endsWith('/') && s === glob.slice(0, -1)));
-    return exact === undefined ? undefined : `${glob} is a system path, never Kubernetes residue`;
+    const p = glob.endsWith('/') && glob !== '/' ? glob.slice(0, -1) : glob;
+    const exact = SYSTEM_PATHS.find((s) => s === p && !SYSTEM_FILES.has(s));
+    return exact === undefined ? undefined : `${glob} is a system directory, never Kubernetes residue`;
   }
   const parts = glob.split('/');
   if (parts.length >= 2 && !isPlainName(parts[1] ?? '')) return `${glob} has a wildcard directly below /, so it can match any top-level directory`;

@@ -11,7 +11,7 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'kr-broad-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const TOO_BROAD = ['/**', '/*', '/', '/etc', '/etc/*', '/etc/pam.d/*', '/etc/**/*.conf', '/usr/bin/*', '/usr/**', '/e*/pam.d/*', '/home/*', '/home/**/.ssh', '/boot/**', '/var/lib/*', '/root/**', '/run/*', '/var/run/*', '/usr/lib/systemd/system/*.service', '/etc/systemd/system/*'];
-const FINE = ['/etc/kubernetes', '/etc/kubernetes/**', '/var/lib/kubelet', '/var/lib/kubelet/pods/*', '/home/*/.kube', '/root/.kube', '/etc/systemd/system/kubelet.service.d', '/usr/local/bin/k3s*', '/run/calico', '/var/run/calico', '/etc/default/k3s*', '/opt/cni/bin/*'];
+const FINE = ['/etc/hosts', '/etc/kubernetes', '/etc/kubernetes/**', '/var/lib/kubelet', '/var/lib/kubelet/pods/*', '/home/*/.kube', '/root/.kube', '/etc/systemd/system/kubelet.service.d', '/usr/local/bin/k3s*', '/run/calico', '/var/run/calico', '/etc/default/k3s*', '/opt/cni/bin/*'];
 
 function ruleFile(name: string, paths: string[]): string {
   const file = path.join(tmp, `${name}.yaml`);
