@@ -4,3 +4,7 @@ declare module '*.css' {
   const text: string;
   export default text;
 }
+declare module '*.sh' {
+  const text: string;
+  export default text;
+}

@@ -7,14 +7,21 @@ export function sedLiteral(text: string): string {
   return text.replace(/[\\/.*[\]^$]/g, (c) => `\\${c}`);
 }
 
-function lineRanges(text: string, begin: string, end: string): Array<[number, number]> {
+/** The file's lines (a final newline ends the last line; it does not start another). */
+function splitLines(text: string): string[] {
   const lines = text.split('\n');
-  const ranges: Array<[number, number]> = [];
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Marker blocks as 1-based line ranges; `closed` is false for a block whose end marker is missing. */
+function lineRanges(lines: readonly string[], begin: string, end: string): Array<{ from: number; to: number; closed: boolean }> {
+  const ranges: Array<{ from: number; to: number; closed: boolean }> = [];
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i]?.includes(begin)) continue;
     let j = i + 1;
     while (j < lines.length && !lines[j]?.includes(end)) j++;
-    ranges.push([i + 1, Math.min(j + 1, lines.length)]);
+    ranges.push({ from: i + 1, to: Math.min(j + 1, lines.length), closed: j < lines.length });
     i = j;
   }
   return ranges;
@@ -22,14 +29,19 @@ function lineRanges(text: string, begin: string, end: string): Array<[number, nu
 
 
 /** `sedDelete`: a sed program deleting the matched marker block or lines, e.g. `/# kubekey hosts BEGIN/,/# kubekey hosts END/d`. */
-export type FileContentFixVars = { target: string; sedDelete: string };
+/** lines: the exact blocks of lines seen (each block's lines joined by newlines): what the fix plan removes. */
+export type FileContentFixVars = { target: string; sedDelete: string; lines: string[] };
 
 export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts, FileContentFixVars> = {
   kind: 'file-content',
   doc: { fields: '`paths`, and `regex` or `marker: {begin, end}`', findingPer: 'file' },
   params: { paths: 'required', regex: 'optional', marker: 'optional' },
   regexFields: ['regex'],
-  fixVars: { target: 'the file', sedDelete: 'a sed program deleting the matched block or lines' },
+  fixVars: {
+    target: 'the file',
+    sedDelete: 'a sed program deleting the matched block or lines (shown; the fix plan removes `lines` by content instead)',
+    lines: 'the exact text seen: each marker block (complete ones only) or matched line',
+  },
   sarifPrecision: 'high',
   probe: fileContentProbe,
   match(check, facts) {
@@ -45,20 +57,27 @@ export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts,
           continue;
         }
         if (check.marker) {
-          const ranges = lineRanges(f.text, check.marker.begin, check.marker.end);
+          const lines = splitLines(f.text);
+          const ranges = lineRanges(lines, check.marker.begin, check.marker.end);
           if (ranges.length === 0) continue;
           findings.push({
             target: f.hostPath,
-            evidence: `block "${check.marker.begin}" at line${ranges.length > 1 ? 's' : ''} ${ranges.map(([a, b]) => `${a}-${b}`).join(', ')}`,
-            vars: { target: f.hostPath, sedDelete: `/${sedLiteral(check.marker.begin)}/,/${sedLiteral(check.marker.end)}/d` },
+            evidence: `block "${check.marker.begin}" at line${ranges.length > 1 ? 's' : ''} ${ranges.map((r) => `${r.from}-${r.to}${r.closed ? '' : ' (no end marker)'}`).join(', ')}`,
+            // `lines`: the exact blocks seen, which is what the fix plan removes (never a line number or a range).
+            vars: {
+              target: f.hostPath,
+              sedDelete: `/${sedLiteral(check.marker.begin)}/,/${sedLiteral(check.marker.end)}/d`,
+              lines: ranges.filter((r) => r.closed).map((r) => lines.slice(r.from - 1, r.to).join('\n')),
+            },
           });
         } else if (check.regex) {
-          const lines = compileRuleRegex(check.regex).matchingLines(f.text);
-          if (lines.length === 0) continue;
+          const numbers = compileRuleRegex(check.regex).matchingLines(f.text);
+          if (numbers.length === 0) continue;
+          const lines = splitLines(f.text);
           findings.push({
             target: f.hostPath,
-            evidence: `matches /${check.regex}/ at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}`,
-            vars: { target: f.hostPath, sedDelete: lines.map((n) => `${n}d`).join(';') },
+            evidence: `matches /${check.regex}/ at line${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}`,
+            vars: { target: f.hostPath, sedDelete: numbers.map((n) => `${n}d`).join(';'), lines: numbers.map((n) => lines[n - 1] ?? '') },
           });
         }
       }

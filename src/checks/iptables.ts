@@ -4,6 +4,7 @@ import type { IptablesChain, IptablesRule, IptablesTableDump } from '../parsers/
 import { ALL_BACKENDS, ALL_FAMILIES, iptablesProbe, type IptablesSource } from '../probes/iptables.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher, nameMatcher } from './check.js';
+import { hasRawBytes, showRawBytes } from '../byte-names.js';
 import { includeExcludeMatcher } from '../rule-regex.js';
 
 /**
@@ -56,6 +57,28 @@ function isForeign(name: string): boolean {
   return f;
 }
 
+/**
+ * A finding naming a chain (or holding a rule) that is not valid UTF-8: every name shown with `\xHH` for its raw
+ * bytes, and `rawBytes: yes`, which the fix plan refuses (it would otherwise name another chain).
+ */
+function shownAsBytes(f: RawFinding<IptablesFixVars>): RawFinding<IptablesFixVars> {
+  const v = f.vars;
+  const words = [v.chain, ...(v.rule ?? []), ...(v.jumps ?? []).flat()];
+  if (!hasRawBytes(f.target) && !words.some(hasRawBytes)) return f;
+  return {
+    target: showRawBytes(f.target),
+    evidence: `${showRawBytes(f.evidence)}; a name is not valid UTF-8 (\\xHH marks its raw bytes)`,
+    vars: {
+      ...v,
+      target: showRawBytes(v.target),
+      chain: showRawBytes(v.chain),
+      ...(v.rule ? { rule: v.rule.map(showRawBytes) } : {}),
+      ...(v.jumps ? { jumps: v.jumps.map((j) => j.map(showRawBytes)) } : {}),
+      rawBytes: 'yes',
+    },
+  };
+}
+
 /** `name: "podman" id: "…"` and `dnat name: "k8s-pod-network" id: "…"` comments of the reference CNI plugins. */
 const CNI_NETWORK_COMMENT = /(?:^|\s)name: "([^"]+)"/;
 
@@ -97,7 +120,7 @@ function ruleText(r: IptablesRule): string {
  * Chain findings carry `jumps` (each rule that jumps into the chain, as `CHAIN args...`, for `{{jumps[]}}`);
  * rule findings carry `rule` (the rule's words after -A, for -D).
  */
-export type IptablesFixVars = { target: string; iptables: string; family: string; backend: string; table: string; chain: string; jumps?: string[][]; rule?: string[] };
+export type IptablesFixVars = { target: string; iptables: string; family: string; backend: string; table: string; chain: string; jumps?: string[][]; rule?: string[]; rawBytes?: string };
 
 export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], IptablesFixVars> = {
   kind: 'iptables',
@@ -128,6 +151,7 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], Iptabl
     chain: 'the chain',
     jumps: 'chain findings: every rule jumping into the chain, as `CHAIN args...` (use `{{jumps[]}}`)',
     rule: "rule findings: the rule's words after `-A`",
+    rawBytes: '`yes` when a name is not valid UTF-8 (shown with `\\xHH`); the fix plan refuses such a finding',
   },
   sarifPrecision: 'high',
   startOrder: 0,
@@ -164,11 +188,13 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], Iptabl
               if (comment && !(r.comment !== undefined && comment(r.comment))) continue;
               if (target && !(r.target !== undefined && target(r.target))) continue;
               if (spec && !spec(ruleText(r))) continue;
-              findings.push({
-                target: `${prefix}/${r.chain}: ${ruleText(r)}`,
-                evidence: r.comment ? `rule commented "${r.comment}"` : `rule in ${r.chain}`,
-                vars: { ...base, target: `${prefix}/${r.chain}`, table: t.table, chain: r.chain, rule: [r.chain, ...r.words] },
-              });
+              findings.push(
+                shownAsBytes({
+                  target: `${prefix}/${r.chain}: ${ruleText(r)}`,
+                  evidence: r.comment ? `rule commented "${r.comment}"` : `rule in ${r.chain}`,
+                  vars: { ...base, target: `${prefix}/${r.chain}`, table: t.table, chain: r.chain, rule: [r.chain, ...r.words] },
+                }),
+              );
             }
           }
           continue;
@@ -181,11 +207,13 @@ export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], Iptabl
           const own = index.byChain.get(c.name)?.length ?? 0;
           const jumps = (index.jumpsTo.get(c.name) ?? []).map((r) => [r.chain, ...r.words]);
           const net = networks && networks.length > 0 ? `; CNI network ${networks.join(', ')}` : '';
-          findings.push({
-            target: `${prefix}/${c.name}`,
-            evidence: `chain with ${own} rule${own === 1 ? '' : 's'}, ${jumps.length} jump${jumps.length === 1 ? '' : 's'} into it${net}`,
-            vars: { ...base, target: `${prefix}/${c.name}`, table: t.table, chain: c.name, jumps },
-          });
+          findings.push(
+            shownAsBytes({
+              target: `${prefix}/${c.name}`,
+              evidence: `chain with ${own} rule${own === 1 ? '' : 's'}, ${jumps.length} jump${jumps.length === 1 ? '' : 's'} into it${net}`,
+              vars: { ...base, target: `${prefix}/${c.name}`, table: t.table, chain: c.name, jumps },
+            }),
+          );
         }
       }
     }

@@ -13,8 +13,9 @@ function describe(e: PathEntry): string {
 /**
  * `linkTarget`: where a symlink points, when the probe could read it (the planner uses it to stay in bounds).
  * `removable`: set by the engine for rules with conditions (`when`).
+ * `targetHex`: the path's real bytes when a name on it is not valid UTF-8 (`target` then has `\xHH` escapes).
  */
-export type PathFixVars = { target: string; linkTarget?: string; removable?: string[] };
+export type PathFixVars = { target: string; linkTarget?: string; removable?: string[]; targetHex?: string };
 
 export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
   kind: 'path',
@@ -25,9 +26,10 @@ export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
   params: { paths: 'required', type: 'optional', condition: 'optional', maxDepth: 'optional', exclude: 'optional', when: 'optional' },
   regexFields: [],
   fixVars: {
-    target: 'the host path',
+    target: 'the host path (a name that is not valid UTF-8 with `\\xHH` for each raw byte)',
     linkTarget: 'where a symbolic link points (symlinks only)',
     removable: 'rules with conditions: what a clean-up may remove (what no package or other engine owns; the Kubernetes entries it holds), else the path',
+    targetHex: 'the path\u2019s real bytes in hex (only when a name on it is not valid UTF-8)',
   },
   sarifPrecision: 'very-high',
   probe: pathProbe,
@@ -45,7 +47,10 @@ export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
         if (check.condition === 'non-empty' && !e.nonEmpty) continue;
         if (excluded(e.hostPath)) continue;
         const vars: PathFixVars = e.linkTarget === undefined ? { target: e.hostPath } : { target: e.hostPath, linkTarget: e.linkTarget };
-        findings.set(e.hostPath, { target: e.hostPath, evidence: describe(e), vars });
+        // A name that is not valid UTF-8: the target shows it with \xHH escapes, targetHex keeps the real bytes.
+        if (e.hostPathHex !== undefined) vars.targetHex = e.hostPathHex;
+        const evidence = e.hostPathHex === undefined ? describe(e) : `${describe(e)}; the name is not valid UTF-8 (\\xHH marks its raw bytes)`;
+        findings.set(e.hostPath, { target: e.hostPath, evidence, vars });
       }
     }
     return { findings: [...findings.values()], partial: problems.length > 0 ? `cannot look at ${problems.join('; ')}` : undefined };

@@ -8,6 +8,7 @@ import { renderScript } from '../fix/script.js';
 import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
 import { destinationProblem, writeFileChunks } from './outputs.js';
+import { loadRuleSet } from './rule-set.js';
 import { scanWithOptions, type RuleSelectionOptions } from './scan-run.js';
 
 export interface FixCommandOptions extends RuleSelectionOptions {
@@ -15,8 +16,11 @@ export interface FixCommandOptions extends RuleSelectionOptions {
   output?: string;
 }
 
-/** Scan options that make no sense with --from (the report already says what was scanned). */
-export const SCAN_ONLY_OPTIONS = ['rules', 'builtin', 'profile', 'tag', 'rule', 'skip', 'root', 'timeout'] as const;
+/**
+ * Scan options that make no sense with --from (the report already says what was scanned). --rules and
+ * --no-builtin do: they name the rules the report's commands are derived from again.
+ */
+export const SCAN_ONLY_OPTIONS = ['profile', 'tag', 'rule', 'skip', 'root', 'timeout'] as const;
 
 export async function fixCommand(opts: FixCommandOptions, explicit: readonly string[]): Promise<number> {
   // The script's destination is checked before scanning, like a scan's reports.
@@ -29,13 +33,18 @@ export async function fixCommand(opts: FixCommandOptions, explicit: readonly str
   if (opts.from !== undefined) {
     const clash = SCAN_ONLY_OPTIONS.filter((o) => explicit.includes(o));
     if (clash.length > 0) {
-      throw new UsageError(`--from uses a saved report; ${clash.map((o) => (o === 'builtin' ? '--no-builtin' : `--${o}`)).join(', ')} only apply to a live scan`);
+      throw new UsageError(`--from uses a saved report; ${clash.map((o) => `--${o}`).join(', ')} only apply to a live scan`);
     }
     const { readReport, InvalidReport } = await import('../fix/report-input.js');
+    const { rederive, ReportMismatch } = await import('../fix/rederive.js');
+    const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
+    const ruleSource = [...(opts.builtin ? ['the built-in rules'] : []), ...opts.rules.map((r) => `--rules ${r}`)].join(' and ') || 'no rules (--no-builtin without --rules)';
     try {
-      result = readReport(opts.from);
+      // Nothing of the report's own fix commands is used: they are derived again from the rules.
+      result = rederive(readReport(opts.from), ruleSet.rules, ruleSource);
     } catch (err) {
       if (err instanceof InvalidReport) throw new UsageError(err.message);
+      if (err instanceof ReportMismatch) throw new UsageError(`${opts.from}: ${err.message}`);
       throw err;
     }
     source = `report ${opts.from}`;

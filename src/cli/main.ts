@@ -81,12 +81,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     program
       .command('fix')
       .description('write a shell script that removes what a scan found, in an order that works, for you to review and run; runs nothing')
-      .option('--from <report.json>', 'plan from a saved JSON report (scan --format json) instead of scanning now')
+      .option('--from <report.json>', 'plan from a saved JSON report (scan --format json) instead of scanning now; every command is derived again from the rules (built-in, or --rules as for the scan)')
       .option('-o, --output <file>', 'write the script to this file instead of standard output')
       .addHelpText(
         'after',
         '\nThe script is POSIX sh: preview it with `sh fix.sh --dry-run` (or DRY_RUN=1), run it yourself as root, then scan again.\n' +
-          'Exit codes: 0 a script was written (also when there is nothing to fix), 2 usage error, invalid report or unwritable output, 4 internal error.',
+          'Exit codes: 0 a script was written (also when there is nothing to fix), 2 usage error, invalid report, a report that does not match the rules, or unwritable output, 4 internal error.',
       ),
   ).action(async (opts: FixCommandOptions, cmd: Command) => {
     const explicit = SCAN_ONLY_OPTIONS.filter((o) => cmd.getOptionValueSource(o) === 'cli');

@@ -1,4 +1,4 @@
-// iptables removal, built from the findings' raw values (vars), per backend command (iptables-nft,
+// iptables removal, built from the findings' typed values, per backend command (iptables-nft,
 // ip6tables-legacy, ...) and table. Only what the scan found is touched, by name:
 //   1. delete the single rules that were found (nodelocaldns NOTRACK rules, say) and every rule that jumps into
 //      a chain being removed from a chain that stays (INPUT, FORWARD, a user's own chain);
@@ -6,14 +6,9 @@
 //   3. only then delete them.
 // There is never a bare `-F` or `-X` without a chain: a blanket `iptables --flush` is how a clean-up script
 // locks people out of a node over SSH (seed 004, residue catalog §5.0).
-import type { Finding, RuleResult } from '../model/result.js';
+import type { Entry } from './builder.js';
 import type { FixStep, Refusal, ScriptBlock } from './model.js';
 import { chainProblem, iptablesCommandProblem, iptablesTableProblem, ruleChainProblem } from './safety.js';
-
-interface Entry {
-  rule: RuleResult;
-  finding: Finding;
-}
 
 interface ChainItem {
   chain: string;
@@ -32,30 +27,11 @@ interface Group {
 
 const TABLE_ORDER = ['raw', 'mangle', 'nat', 'filter', 'security'];
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function wordList(v: unknown): string[] | undefined {
-  return Array.isArray(v) && v.every((w) => typeof w === 'string') ? (v as string[]) : undefined;
-}
-
-function listOfWordLists(v: unknown): string[][] | undefined {
-  if (!Array.isArray(v)) return undefined;
-  const out: string[][] = [];
-  for (const item of v) {
-    const words = wordList(item);
-    if (!words) return undefined;
-    out.push(words);
-  }
-  return out;
-}
-
-function refusal(e: Entry, reason: string, wouldRun?: string[]): Refusal {
+function refusal(e: Entry<'iptables'>, reason: string, wouldRun?: string[]): Refusal {
   return { ruleIds: [e.rule.ruleId], kind: 'iptables', target: e.finding.target, wouldRun, reason, evidence: e.finding.evidence, rebootClears: e.finding.rebootClears };
 }
 
-export function planIptables(entries: readonly Entry[]): { steps: FixStep[]; refused: Refusal[] } {
+export function planIptables(entries: ReadonlyArray<Entry<'iptables'>>): { steps: FixStep[]; refused: Refusal[] } {
   const groups = new Map<string, Group>();
   const refused: Refusal[] = [];
   // Identical rule findings within one rule's result are identical rules in the chain (each needs its own -D);
@@ -63,10 +39,13 @@ export function planIptables(entries: readonly Entry[]): { steps: FixStep[]; ref
   const ruleCounts = new Map<string, Map<string, number>>();
 
   for (const e of entries) {
-    const v = e.finding.vars;
-    const cmd = str(v.iptables) ?? '';
-    const table = str(v.table) ?? '';
-    const problem = iptablesCommandProblem(cmd) ?? iptablesTableProblem(table);
+    const v = e.values;
+    const cmd = v.iptables;
+    const table = v.table;
+    const problem =
+      iptablesCommandProblem(cmd) ??
+      iptablesTableProblem(table) ??
+      (v.rawBytes === undefined ? undefined : 'a chain or rule in it has a name that is not valid UTF-8 (shown with \\xHH): it is not addressed by this plan; remove it by hand');
     if (problem) {
       refused.push(refusal(e, problem));
       continue;
@@ -77,7 +56,7 @@ export function planIptables(entries: readonly Entry[]): { steps: FixStep[]; ref
       g = { cmd, table, chains: new Map(), rules: new Map(), ruleIds: new Set() };
       groups.set(key, g);
     }
-    const rule = wordList(v.rule);
+    const rule = v.rule;
     if (rule) {
       // A rule finding: delete exactly this rule.
       const chain = rule[0] ?? '';
@@ -96,13 +75,13 @@ export function planIptables(entries: readonly Entry[]): { steps: FixStep[]; ref
       g.ruleIds.add(e.rule.ruleId);
       continue;
     }
-    const chain = str(v.chain) ?? '';
+    const chain = v.chain;
     const p = chainProblem(chain);
     if (p) {
       refused.push(refusal(e, p, [cmd, '-t', table, '-X', chain]));
       continue;
     }
-    const jumps = listOfWordLists(v.jumps ?? []) ?? [];
+    const jumps = v.jumps ?? [];
     const existing = g.chains.get(chain);
     if (existing) {
       if (!existing.ruleIds.includes(e.rule.ruleId)) existing.ruleIds.push(e.rule.ruleId);

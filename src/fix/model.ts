@@ -14,7 +14,8 @@ import type { PhaseId } from './phases.js';
  *   kr_say message · kr_rm flags seen path mountinfo-path label · kr_umount path mountinfo-path label ·
  *   kr_kill pid comm label · kr_kill_tree pid comm label · kr_kill_port proto port pid... ·
  *   kr_netns_delete name label · kr_link_delete name label · kr_nft_delete family table ·
- *   kr_cgroup_rmdir path label · kr_left path|link value label
+ *   kr_cgroup_rmdir path label · kr_edit_remove file label block... · kr_edit_replace file label sed-program line... ·
+ *   kr_left path|link value label
  */
 export type ScriptFn =
   | 'run'
@@ -29,13 +30,22 @@ export type ScriptFn =
   | 'kr_link_delete'
   | 'kr_nft_delete'
   | 'kr_cgroup_rmdir'
+  | 'kr_edit_remove'
+  | 'kr_edit_replace'
   | 'kr_left';
+
+/** An argument given as raw bytes (hex): a name that is not valid UTF-8, addressed as itself (printf octal). */
+export interface ByteArg {
+  hex: string;
+}
+
+export type ScriptArg = string | ByteArg;
 
 export interface ScriptCall {
   type: 'call';
   fn: ScriptFn;
   /** Literal arguments, each rendered as one quoted shell word. */
-  args: string[];
+  args: ScriptArg[];
 }
 
 /** Runs `then` or `otherwise` depending on what the host has when the script runs. */

@@ -57,7 +57,7 @@ export const PHASES = [
   {
     id: 'file-edits',
     title: 'Edit shared files',
-    why: 'only the lines or blocks Kubernetes tooling added; all edits of one file in one sed run, so line numbers stay those the scan saw',
+    why: 'only the lines or blocks Kubernetes tooling added, found by their exact text at run time (never by line number); a file that no longer has them is left alone',
   },
   {
     id: 'rule-commands',
@@ -86,6 +86,38 @@ export type PhaseId = (typeof PHASES)[number]['id'];
 export function phaseIndex(id: PhaseId): number {
   return PHASES.findIndex((p) => p.id === id);
 }
+
+/**
+ * Within a phase, which kind of step comes first (each kind of step belongs to one phase, or to two, as units
+ * and removals do); steps of one kind keep the order they were planned in.
+ */
+export const STEP_ORDER = [
+  'unit',
+  'kubelet-process',
+  'container',
+  'runtime',
+  'shim-process',
+  'other-process',
+  'port',
+  'unmount',
+  'netns',
+  'fallback-device',
+  'link',
+  'iptables',
+  'ipvs',
+  'nftables',
+  'ipset',
+  'removal',
+  'file-edit',
+  'rule-command',
+  'daemon-reload',
+  'follow-up',
+  'transient-unit',
+  'slice',
+  'cgroup',
+] as const;
+
+export type StepKind = (typeof STEP_ORDER)[number];
 
 /** Units that belong to the container runtime: stopped after the pods, never before (crictl needs them). */
 export function isRuntimeUnit(unit: string): boolean {

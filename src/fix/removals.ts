@@ -22,6 +22,8 @@ export interface RemovalCandidate {
   early: boolean;
   /** Where a symlink points, when the scan recorded it (`vars.linkTarget`). */
   linkTarget?: string;
+  /** The path's real bytes (hex) when a name on it is not valid UTF-8 (`path` then has `\xHH` escapes). */
+  hex?: string;
 }
 
 export interface Removal extends RemovalCandidate {
@@ -50,6 +52,7 @@ function merge(cands: readonly RemovalCandidate[]): RemovalCandidate[] {
     cur.early ||= c.early;
     if (cur.seen === '?') cur.seen = c.seen;
     cur.linkTarget ??= c.linkTarget;
+    cur.hex ??= c.hex;
   }
   return [...byPath.values()];
 }

@@ -133,6 +133,12 @@ export function pathRefusal(p: string, op: PathOp): string | undefined {
   return undefined;
 }
 
+/**
+ * A name holding U+FFFD may be a lossy reading of bytes that are not UTF-8: acting on that spelling could reach
+ * another object whose name really is the U+FFFD spelling. Names read as bytes carry those bytes instead.
+ */
+const LOSSY = 'the name holds U+FFFD, which may stand for bytes that are not UTF-8: not addressed by this plan (remove it by hand)';
+
 /** Why a cgroup directory is not one the plan may rmdir, or undefined. */
 export function cgroupRefusal(p: string, hierarchy: string): string | undefined {
   const bad = malformedPath(p);
@@ -142,6 +148,7 @@ export function cgroupRefusal(p: string, hierarchy: string): string | undefined 
   if (p === root) return `${p} is a cgroup hierarchy root, not a cgroup below it`;
   if (!p.startsWith(`${root}/`)) return `${p} is not below the root of its hierarchy (${hierarchy || 'not recorded'}: ${root})`;
   if (/\/(init\.scope|system\.slice|user\.slice|machine\.slice|-\.slice)$/.test(p)) return `${p} is a cgroup of the init system`;
+  if (p.includes('\ufffd')) return LOSSY;
   return undefined;
 }
 
@@ -166,12 +173,22 @@ export function interfaceNameProblem(name: string): string | undefined {
   if (name === '' || Buffer.byteLength(name) > 15) return 'not a valid interface name (1–15 bytes)';
   if (/[\s/:]/.test(name) || name === '.' || name === '..') return 'not a valid interface name';
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains control characters';
+  if (name.includes('\ufffd')) return 'the name is not valid UTF-8 and the scan did not record its bytes';
+  return undefined;
+}
+
+/** An interface name given as bytes (not valid UTF-8): the kernel's rules, on the bytes. */
+export function interfaceBytesProblem(hex: string): string | undefined {
+  const b = Buffer.from(hex, 'hex');
+  if (b.length === 0 || b.length > 15) return 'not a valid interface name (1\u201315 bytes)';
+  if (b.some((x) => x === 0x2f || x === 0x3a || x <= 0x20 || x === 0x7f)) return 'not a valid interface name, or it contains control characters';
   return undefined;
 }
 
 /** Names `ip netns` accepts: a file name in /run/netns, not an option. */
 export function netnsNameProblem(name: string): string | undefined {
   if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) return 'not a valid network namespace name';
+  if (name.includes('\ufffd')) return LOSSY;
   if (name.startsWith('-')) return 'starts with "-" (would be read as an option)';
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains control characters';
   return undefined;
@@ -186,6 +203,7 @@ export function unitNameProblem(unit: string): string | undefined {
 /** ipset names: up to 31 characters, no whitespace, not an option. */
 export function ipsetNameProblem(name: string): string | undefined {
   if (name === '' || name.length > 31 || /[\s\u0000-\u001f\u007f]/.test(name)) return 'not a valid ipset name';
+  if (name.includes('\ufffd')) return LOSSY;
   if (name.startsWith('-')) return 'starts with "-" (would be read as an option)';
   return undefined;
 }
@@ -229,6 +247,13 @@ export function pidProblem(pid: string): string | undefined {
   if (!/^[1-9][0-9]{0,9}$/.test(pid)) return 'not a process id';
   if (pid === '1') return 'process 1 is the init process';
   return undefined;
+}
+
+/** Only a process the scan saw in the host's PID namespace is ever ended (the script checks it again). */
+export function pidNamespaceProblem(ns: string | undefined): string | undefined {
+  if (ns === 'host') return undefined;
+  if (ns === 'other') return 'the process is in another PID namespace than the host\'s PID 1 (a container\'s process, or a kubelet inside a kind or container node): not the host\'s, never ended by this plan';
+  return 'the scan did not record whether the process is in the host\'s PID namespace, so it is not ended (scan again with this version)';
 }
 
 const IPVS_FLAGS = new Set(['-t', '-u', '--sctp-service', '-f']);

@@ -39,6 +39,42 @@ export function shellWord(value: string): string {
   return parts.join('');
 }
 
+/** Octal printf escapes for raw bytes. */
+function octalOf(bytes: Uint8Array): string {
+  return [...bytes].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+}
+
+/**
+ * One shell word for raw bytes that are not valid UTF-8: the valid stretches as shellWord gives them, every
+ * other byte as `"$(printf '\ooo')"`, so the script addresses exactly these bytes. (No newline can be among
+ * them: a name with a newline is valid UTF-8 and goes through shellWord.)
+ */
+export function bytesWord(hex: string): string {
+  const buf = Buffer.from(hex, 'hex');
+  const parts: string[] = [];
+  let text: number[] = [];
+  const flush = (): void => {
+    if (text.length > 0) parts.push(shellWord(Buffer.from(text).toString('utf8')));
+    text = [];
+  };
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i] as number;
+    const n = b < 0x80 ? 1 : b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xc2 && b <= 0xdf ? 2 : 0;
+    const seq = n > 0 ? buf.subarray(i, i + n) : undefined;
+    if (seq && seq.length === n && Buffer.from(seq.toString('utf8'), 'utf8').equals(seq) && !seq.toString('utf8').includes('\ufffd')) {
+      text.push(...seq);
+      i += n;
+    } else {
+      flush();
+      parts.push(`"$(printf '${octalOf(buf.subarray(i, i + 1))}')"`);
+      i += 1;
+    }
+  }
+  flush();
+  return parts.join('');
+}
+
 /**
  * Text that can go into a `#` comment or a message: one line, with backslashes, line breaks and every
  * invisible character escaped (`\n`, `\t`, `\u202e`), so nothing a host supplied can end the comment or
@@ -46,6 +82,15 @@ export function shellWord(value: string): string {
  */
 export function displayText(s: string): string {
   return oneLine(s, { escapeBackslash: true });
+}
+
+/**
+ * A `#` comment line showing a command exactly as it is to be pasted: backslashes stay single (displayText
+ * would double them, and `rm -f -- /etc/default/k3s-\\*` then names another file). Only a command with
+ * invisible characters is escaped, and says so.
+ */
+export function commandComment(command: string, prefix = '', indent = ''): string {
+  return hasInvisible(command) ? `${indent}# ${prefix}${displayText(command)}    (escaped for display)` : `${indent}# ${prefix}${command}`.trimEnd();
 }
 
 /** A command as a reviewer would type it, for a comment: visible words shell-quoted, others in `$'...'` form. */

@@ -8,7 +8,10 @@
 // namespace has "link": "<peer name>" instead.
 
 export interface LinkInfo {
+  /** The name; when it is not valid UTF-8, with `\xHH` escapes (nameHex has the bytes). */
   name: string;
+  /** The name's real bytes (hex), only when it is not valid UTF-8 (read from sysfs). */
+  nameHex?: string;
   ifindex: number;
   /** linkinfo.info_kind: veth, bridge, vxlan, ipip, dummy, wireguard, geneve, macvlan... Absent for plain devices (lo, a NIC). */
   kind?: string;
@@ -47,11 +50,37 @@ function int(o: { [key: string]: Json }, key: string): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
 }
 
+/**
+ * iproute2 prints interface names into its JSON raw: a name holding ESC or another control character makes
+ * the whole output invalid JSON (and every interface rule would go unchecked). Control characters inside
+ * strings are escaped before parsing, so one odd name affects only itself.
+ */
+export function escapeJsonControls(text: string): string {
+  if (!/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text)) return text;
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (inString && c === '\\') {
+      out += c + (text[i + 1] ?? '');
+      i++;
+    } else if (c === '"') {
+      inString = !inString;
+      out += c;
+    } else if (inString && c < ' ') {
+      out += `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 /** Parse `ip -d -j link show` output. Throws on text that is not a JSON array; skips entries of another shape. */
 export function parseIpLinkJson(text: string): LinkInfo[] {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(escapeJsonControls(text));
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new Error(`ip -j link show: output is not valid JSON (${why})`);

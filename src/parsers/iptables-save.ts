@@ -65,11 +65,23 @@ const CH_SPACE = 32;
 const CH_TAB = 9;
 const CH_CR = 13;
 
+/** Options whose value is a chain name, which iptables-save prints raw (never quoted, whatever it holds). */
+const CHAIN_OPTIONS = new Set(['-j', '-g', '--jump', '--goto']);
+
+/** End of the blank-delimited token starting at `from`. */
+function tokenEnd(spec: string, from: number): number {
+  let e = from;
+  while (e < spec.length && spec.charCodeAt(e) !== CH_SPACE && spec.charCodeAt(e) !== CH_TAB) e++;
+  return e;
+}
+
 /**
- * Split a rule spec into words the way iptables-restore does: words are separated by spaces or tabs; a
- * double quote opens a quoted part in which `\x` stands for `x` (iptables-save escapes `"`, `\` and `'`);
- * the closing quote ends the word. Outside quotes a backslash is an ordinary character. An unterminated
- * quote runs to the end of the text.
+ * Split a rule spec into words as iptables-save writes them: words are separated by spaces or tabs; a
+ * double quote at the start of a word opens a quoted part in which `\x` stands for `x` (iptables-save quotes
+ * values such as comments and escapes `"`, `\` and `'`); the closing quote ends the word. Outside quotes a
+ * backslash is an ordinary character. An unterminated quote runs to the end of the text. Names are printed
+ * raw: a quote inside a word (`KUBE-Q"X`) and the value of -j/-g are literal text, so a chain whose name
+ * holds a quote is read as its name (iptables-restore would misread it; a scan must not).
  *
  * Built on indexOf and String#split (native) rather than a per-character loop: this runs once per rule.
  */
@@ -98,6 +110,14 @@ export function splitRuleWords(spec: string): string[] {
         break;
       }
       prefix = tail;
+    }
+    // A quote inside a word, or a chain name after -j/-g: raw text up to the next blank.
+    const prev = words[words.length - 1];
+    if (prefix.length > 0 || (prev !== undefined && CHAIN_OPTIONS.has(prev))) {
+      const e = tokenEnd(spec, q);
+      words.push(prefix + spec.slice(q, e));
+      i = e;
+      continue;
     }
     // A quoted part from q + 1: unescape up to the closing quote (or the end of the text).
     let word = prefix;
@@ -276,6 +296,12 @@ class RuleScanner {
       // glued to the next word (`"a"-j`).
       const ws = text.lastIndexOf(' ', q1) + 1;
       if (text.charCodeAt(ws > from ? ws : from) === CH_DASH || text.charCodeAt(q1 + 1) === CH_DASH) return false;
+      // A quote inside a word, or right after -j/-g, is part of a raw name: the word splitter reads those.
+      if (ws !== q1) return false;
+      let pe = ws - 1;
+      while (pe > from && text.charCodeAt(pe - 1) === CH_SPACE) pe--;
+      const ps = text.lastIndexOf(' ', pe - 1) + 1;
+      if (CHAIN_OPTIONS.has(text.slice(ps > from ? ps : from, pe))) return false;
       if (q2 + 1 < end && text.charCodeAt(q2 + 1) !== CH_SPACE) return false;
     }
 

@@ -13,13 +13,19 @@ export interface ToolResult {
 
 const MAX_OUTPUT = 256 * 1024 * 1024;
 
-export function runTool(command: string, args: readonly string[], timeoutMs: number): Promise<ToolResult> {
+/**
+ * `decode`: how to turn standard output into text, for tools that print names as raw bytes (iptables-save);
+ * by default it is read as UTF-8.
+ */
+export function runTool(command: string, args: readonly string[], timeoutMs: number, opts: { decode?: (stdout: Buffer) => string } = {}): Promise<ToolResult> {
   return new Promise((resolve) => {
     execFile(
       command,
       args,
-      { timeout: timeoutMs, maxBuffer: MAX_OUTPUT, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, windowsHide: true },
-      (err, stdout, stderr) => {
+      { timeout: timeoutMs, maxBuffer: MAX_OUTPUT, encoding: 'buffer', env: { ...process.env, LC_ALL: 'C' }, windowsHide: true },
+      (err, stdoutBytes, stderrBytes) => {
+        const stdout = opts.decode ? opts.decode(stdoutBytes) : stdoutBytes.toString('utf8');
+        const stderr = stderrBytes.toString('utf8');
         if (!err) return resolve({ ok: true, stdout, stderr });
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: number | string };
         let reason: string;

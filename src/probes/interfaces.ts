@@ -6,10 +6,11 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { InterfaceCheck } from '../model/rule.js';
 import { parseIpLinkJson, type LinkInfo } from '../parsers/ip-link.js';
+import { nameFromBytes } from '../byte-names.js';
 import { runTool } from './exec.js';
 import { ProbeUnavailable, type Probe } from './probe.js';
 
-function readTrim(file: string): string | undefined {
+function readTrim(file: string | Buffer): string | undefined {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
@@ -17,27 +18,48 @@ function readTrim(file: string): string | undefined {
   }
 }
 
-/** Links from sysfs; the kind comes from uevent DEVTYPE, and veths (which have none) from iflink ≠ ifindex. */
+/**
+ * Links from sysfs, names read as bytes (a name that is not valid UTF-8 keeps them); the kind comes from uevent
+ * DEVTYPE, and veths (which have none) from iflink ≠ ifindex.
+ */
 export function linksFromSysfs(sysClassNet: string): LinkInfo[] {
-  let names: string[];
+  let names: Buffer[];
   try {
-    names = readdirSync(sysClassNet);
+    names = readdirSync(sysClassNet, { encoding: 'buffer' });
   } catch (err) {
     throw new ProbeUnavailable(`cannot read ${sysClassNet}: ${(err as NodeJS.ErrnoException).code ?? ''}`);
   }
-  return names.map((name) => {
-    const dir = path.join(sysClassNet, name);
-    const ifindex = Number(readTrim(path.join(dir, 'ifindex')) ?? 0);
-    const iflink = Number(readTrim(path.join(dir, 'iflink')) ?? 0);
-    const devtype = /^DEVTYPE=(.*)$/m.exec(readTrim(path.join(dir, 'uevent')) ?? '')?.[1];
+  return names.map((raw) => {
+    const { text: name, bytes } = nameFromBytes(raw);
+    const dir = Buffer.concat([Buffer.from(`${sysClassNet}/`), raw]);
+    const at = (f: string): Buffer => Buffer.concat([dir, Buffer.from(`/${f}`)]);
+    const ifindex = Number(readTrim(at('ifindex')) ?? 0);
+    const iflink = Number(readTrim(at('iflink')) ?? 0);
+    const devtype = /^DEVTYPE=(.*)$/m.exec(readTrim(at('uevent')) ?? '')?.[1];
     let master: string | undefined;
     try {
-      master = path.basename(readlinkSync(path.join(dir, 'master')));
+      master = nameFromBytes(Buffer.from(path.basename(readlinkSync(at('master'), { encoding: 'buffer' }).toString('latin1')), 'latin1')).text;
     } catch {
       master = undefined;
     }
     const kind = devtype ?? (iflink !== ifindex && iflink !== 0 ? 'veth' : undefined);
-    return { name, ifindex, kind, master, operstate: (readTrim(path.join(dir, 'operstate')) ?? 'unknown').toUpperCase(), flags: [] };
+    const link: LinkInfo = { name, ifindex, kind, master, operstate: (readTrim(at('operstate')) ?? 'unknown').toUpperCase(), flags: [] };
+    if (bytes) link.nameHex = bytes.toString('hex');
+    return link;
+  });
+}
+
+/**
+ * `ip`'s details with the names sysfs gives as bytes, joined by ifindex: a name iproute2 printed lossily
+ * (not valid UTF-8) takes its real bytes from sysfs; without a sysfs entry of that index (sysfs of another
+ * network namespace) it keeps the text, which the fix plan refuses to act on.
+ */
+export function withSysfsNames(links: LinkInfo[], sysfs: readonly LinkInfo[]): LinkInfo[] {
+  const byIndex = new Map(sysfs.map((l) => [l.ifindex, l]));
+  return links.map((l) => {
+    const s = byIndex.get(l.ifindex);
+    if (!s?.nameHex || !l.name.includes('\ufffd')) return l;
+    return { ...l, name: s.name, nameHex: s.nameHex };
   });
 }
 
@@ -46,7 +68,15 @@ export const interfaceProbe: Probe<InterfaceCheck, LinkInfo[]> = {
   async gather(ctx) {
     if (!ctx.onHost) return linksFromSysfs(ctx.hostPathFollow('/sys/class/net'));
     const res = await runTool('ip', ['-d', '-j', 'link', 'show'], ctx.timeoutMs);
-    if (res.ok) return parseIpLinkJson(res.stdout);
-    return linksFromSysfs('/sys/class/net');
+    if (!res.ok) return linksFromSysfs('/sys/class/net');
+    const links = parseIpLinkJson(res.stdout);
+    if (!links.some((l) => l.name.includes('\ufffd'))) return links;
+    let sysfs: LinkInfo[] = [];
+    try {
+      sysfs = linksFromSysfs('/sys/class/net');
+    } catch {
+      sysfs = [];
+    }
+    return withSysfsNames(links, sysfs);
   },
 };

@@ -11,6 +11,7 @@ import type { ProbeContext } from './context.js';
 import { runTool } from './exec.js';
 import { isAbsent, unreadableReason } from './fs-errors.js';
 import type { PartialSource, Probe } from './probe.js';
+import { decodeToolOutput } from '../byte-names.js';
 
 export interface IptablesSource extends PartialSource<IptablesSaveDump> {
   readonly family: IpFamily;
@@ -48,7 +49,8 @@ async function readSource(ctx: ProbeContext, family: IpFamily, backend: Iptables
     if (typeof present === 'object') return { label, family, backend, command, ok: false, reason: present.unreadable };
     if (!present) return { label, family, backend, command, ok: true, data: { tables: [], warnings: [] } };
   }
-  const res = await runTool(`${command}-save`, [], ctx.timeoutMs);
+  // Chain names are printed as raw bytes: a name that is not UTF-8 keeps them (marked), never a U+FFFD spelling.
+  const res = await runTool(`${command}-save`, [], ctx.timeoutMs, { decode: decodeToolOutput });
   if (!res.ok) return { label, family, backend, command, ok: false, reason: res.reason };
   return { label, family, backend, command, ok: true, data: parseIptablesSave(res.stdout) };
 }

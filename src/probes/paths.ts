@@ -3,7 +3,7 @@
 // and `[...]` (every built-in one) is expanded by reading only the directories on its way; fast-glob, loaded
 // only then, takes the others (`**`, braces, extglobs, escapes).
 import { accessSync, constants, lstatSync, opendirSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
-import path from 'node:path';
+import { joinName, nameFromBytes, type ByteName } from '../byte-names.js';
 import picomatch from 'picomatch';
 import type { PathCheck } from '../model/rule.js';
 import { canonicalRunPath, type ProbeContext } from './context.js';
@@ -19,6 +19,8 @@ export interface PathEntry {
   size: number;
   /** Directories: has at least one entry. Files: size > 0. Symlinks: always true. */
   nonEmpty: boolean;
+  /** The path's real bytes (hex), only when a name on it is not valid UTF-8 (hostPath then has `\xHH` escapes). */
+  hostPathHex?: string;
   /** Symlinks: where the link points, as written (so a fix plan can refuse one that escapes its tree). */
   linkTarget?: string;
   /** Directories that could not be listed (permission denied): `nonEmpty` is then unknown, not false. */
@@ -43,7 +45,7 @@ function typeOf(st: Stats): PathType {
   return 'other';
 }
 
-function dirHasEntries(p: string): boolean {
+function dirHasEntries(p: string | Buffer): boolean {
   // Reading one entry is enough and costs the same for 10 or 100,000 entries.
   try {
     const dir = opendirSync(p);
@@ -59,10 +61,12 @@ function dirHasEntries(p: string): boolean {
 }
 
 /** The entry at a host path; undefined when nothing is there; a string when it cannot be looked at. */
-export function describePathEntry(ctx: ProbeContext, hostPath: string): PathEntry | undefined | string {
+export function describePathEntry(ctx: ProbeContext, hostPath: string, bytes?: Buffer): PathEntry | undefined | string {
   let st: Stats | undefined;
+  const real = bytes ? hostPathBytes(ctx, bytes) : ctx.hostPath(hostPath);
+  const hex = bytes ? { hostPathHex: bytes.toString('hex') } : {};
   try {
-    st = lstatSync(ctx.hostPath(hostPath), { throwIfNoEntry: false });
+    st = lstatSync(real, { throwIfNoEntry: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') return undefined;
@@ -73,19 +77,19 @@ export function describePathEntry(ctx: ProbeContext, hostPath: string): PathEntr
   let nonEmpty: boolean;
   let unlisted: string | undefined;
   try {
-    nonEmpty = type === 'dir' ? dirHasEntries(ctx.hostPath(hostPath)) : type === 'symlink' ? true : st.size > 0;
+    nonEmpty = type === 'dir' ? dirHasEntries(real) : type === 'symlink' ? true : st.size > 0;
   } catch (err) {
     nonEmpty = false;
     unlisted = `${hostPath}: ${errorCode(err) ?? 'not readable'}`;
   }
-  if (type !== 'symlink') return unlisted ? { hostPath, type, size: st.size, nonEmpty, unlisted } : { hostPath, type, size: st.size, nonEmpty };
+  if (type !== 'symlink') return unlisted ? { hostPath, ...hex, type, size: st.size, nonEmpty, unlisted } : { hostPath, ...hex, type, size: st.size, nonEmpty };
   let linkTarget: string | undefined;
   try {
-    linkTarget = readlinkSync(ctx.hostPath(hostPath));
+    linkTarget = nameFromBytes(readlinkSync(real, { encoding: 'buffer' })).text;
   } catch {
     linkTarget = undefined;
   }
-  return { hostPath, type, size: st.size, nonEmpty, linkTarget };
+  return { hostPath, ...hex, type, size: st.size, nonEmpty, linkTarget };
 }
 
 /** The spellings of a pattern to look at: `/var/run/x` and `/run/x` are one place on systemd hosts, two elsewhere. */
@@ -201,36 +205,65 @@ function segmentMatcher(segment: string): (name: string) => boolean {
  * `deep` levels below the pattern's literal base directory. Undefined when the pattern needs fast-glob.
  */
 export function expandSegments(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): string[] | undefined {
+  // Names that are not valid UTF-8 are left out here: their text is not a path that can be opened.
+  return expandSegmentNames(ctx, pattern, deep, problems)
+    ?.filter((n) => !n.bytes)
+    .map((n) => n.text);
+}
+
+/**
+ * The path this process opens for a host path given as bytes. (Under --root a path with such a name is not
+ * resolved through symbolic links inside the root, as text paths are: it is opened as it is spelled.)
+ */
+export function hostPathBytes(ctx: ProbeContext, bytes: Buffer): Buffer {
+  return ctx.onHost ? bytes : Buffer.concat([Buffer.from(ctx.root), bytes]);
+}
+
+function canonicalName(ctx: ProbeContext, n: ByteName): ByteName {
+  const text = canonicalRunPath(ctx, n.text);
+  if (text === n.text || !n.bytes) return { ...n, text };
+  return { text, bytes: n.bytes.subarray(n.text.length - text.length) };
+}
+
+/**
+ * expandSegments with names read as bytes (readdir with encoding 'buffer'): a name that is not valid UTF-8 is
+ * matched on its escaped text and keeps its real bytes, so it is looked at (and later removed) as itself,
+ * never as the lossy U+FFFD spelling, which may be another directory.
+ */
+export function expandSegmentNames(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): ByteName[] | undefined {
   if (!pattern.startsWith('/') || EXOTIC.test(pattern) || pattern.endsWith('/')) return undefined;
   const segments = pattern.slice(1).split('/');
   if (segments.some((seg) => seg === '' || seg === '.' || seg === '..' || seg.includes('**'))) return undefined;
   const first = segments.findIndex(hasPlainWildcard);
   if (first === -1) return undefined;
   if (segments.length - first > deep) return [];
-  let reached = [`/${segments.slice(0, first).join('/')}`];
+  let reached: ByteName[] = [{ text: `/${segments.slice(0, first).join('/')}` }];
   for (let i = first; i < segments.length && reached.length > 0; i++) {
     const seg = segments[i] as string;
     const last = i === segments.length - 1;
-    const next: string[] = [];
+    const next: ByteName[] = [];
     for (const dir of reached) {
       if (hasPlainWildcard(seg)) {
         const matches = segmentMatcher(seg);
         let entries;
         try {
-          entries = readdirSync(ctx.hostPathFollow(dir), { withFileTypes: true });
+          entries = readdirSync(dir.bytes ? hostPathBytes(ctx, dir.bytes) : ctx.hostPathFollow(dir.text), { withFileTypes: true, encoding: 'buffer' });
         } catch (err) {
           // Missing or not a directory: nothing there. Unreadable: said, so the rule is not clean unseen.
-          if (!isAbsent(err)) problems?.push(`${dir}: ${errorCode(err) ?? 'not readable'}`);
+          if (!isAbsent(err)) problems?.push(`${dir.text}: ${errorCode(err) ?? 'not readable'}`);
           continue;
         }
-        for (const e of entries) if (matches(e.name) && (last || e.isDirectory())) next.push(path.posix.join(dir, e.name));
+        for (const e of entries) {
+          const name = nameFromBytes(e.name);
+          if (matches(name.text) && (last || e.isDirectory())) next.push(joinName(dir, name));
+        }
       } else {
-        const p = path.posix.join(dir, seg);
+        const p = joinName(dir, { text: seg });
         let st;
         try {
-          st = lstatSync(ctx.hostPath(p), { throwIfNoEntry: false });
+          st = lstatSync(p.bytes ? hostPathBytes(ctx, p.bytes) : ctx.hostPath(p.text), { throwIfNoEntry: false });
         } catch (err) {
-          if (!isAbsent(err)) problems?.push(`${dir}: ${errorCode(err) ?? 'not readable'}`);
+          if (!isAbsent(err)) problems?.push(`${dir.text}: ${errorCode(err) ?? 'not readable'}`);
           continue;
         }
         if (st && (last || st.isDirectory())) next.push(p);
@@ -238,12 +271,22 @@ export function expandSegments(ctx: ProbeContext, pattern: string, deep: number,
     }
     reached = next;
   }
-  return [...new Set(reached)].map((p) => canonicalRunPath(ctx, p));
+  const unique = new Map(reached.map((n) => [n.text, n]));
+  return [...unique.values()].map((n) => canonicalName(ctx, n));
 }
 
 /** The existing host paths a glob names (without following symlinks, at most `deep` levels below its base). */
 export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<string[]> {
   return expandSegments(ctx, pattern, deep, problems) ?? fastGlobHostPaths(ctx, pattern, deep, problems);
+}
+
+/**
+ * globHostPaths with names as bytes where the segment walk reads them. fast-glob (patterns with `**` or
+ * extglobs) reads names as text: a name that is not UTF-8 is then only seen by its lossy spelling, which is
+ * looked at as the path it names (a real object of that name, or nothing), never as the other one.
+ */
+async function globHostPathNames(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<ByteName[]> {
+  return expandSegmentNames(ctx, pattern, deep, problems) ?? (await fastGlobHostPaths(ctx, pattern, deep, problems)).map((text) => ({ text }));
 }
 
 export const pathProbe: Probe<PathCheck, PathFacts> = {
@@ -259,12 +302,12 @@ export const pathProbe: Probe<PathCheck, PathFacts> = {
           const dynamic = isGlobPattern(spelling);
           const unreadable = dynamic ? await unreadableGlobBase(ctx, spelling) : undefined;
           if (unreadable) problems.push(unreadable);
-          const hostPaths = dynamic ? await globHostPaths(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH, problems) : [canonicalRunPath(ctx, spelling)];
+          const hostPaths = dynamic ? await globHostPathNames(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH, problems) : [{ text: canonicalRunPath(ctx, spelling) }];
           for (const hp of hostPaths) {
-            if (entries.has(hp)) continue;
-            const e = describePathEntry(ctx, hp);
+            if (entries.has(hp.text)) continue;
+            const e = describePathEntry(ctx, hp.text, hp.bytes);
             if (typeof e === 'string') problems.push(e);
-            else if (e) entries.set(hp, e);
+            else if (e) entries.set(hp.text, e);
           }
         }
         facts.set(pattern, { entries: [...entries.values()], problems });

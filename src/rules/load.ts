@@ -10,6 +10,7 @@ import ruleFileSchema from '../schema/rule.schema.json' with { type: 'json' };
 import type { Check, Rule, RuleFile } from '../model/rule.js';
 import { CHECKS } from '../checks/index.js';
 import { templateVariables } from '../engine/fix-template.js';
+import { broadPathProblem } from './broad-paths.js';
 import { ruleRegexProblem } from '../rule-regex.js';
 
 export interface RuleProblem {
@@ -192,6 +193,13 @@ function semanticProblems(check: Check, commands: readonly string[]): SemanticPr
     if (typeof v !== 'string') continue;
     const problem = ruleRegexProblem(v);
     if (problem) problems.push({ path: ['check', f], message: problem });
+  }
+  if (check.kind === 'path') {
+    // A glob that reaches system trees would make the fix plan remove the host's own files (broad-paths.ts).
+    check.paths.forEach((g, i) => {
+      const broad = broadPathProblem(g);
+      if (broad) problems.push({ path: ['check', 'paths', i], message: `too broad: ${broad}` });
+    });
   }
   if (check.kind === 'file-content' && !check.regex && !check.marker) {
     problems.push({ path: ['check'], message: 'file-content needs "regex" or "marker"' });

@@ -14,21 +14,33 @@ const facts = (files: Record<string, string | { problem: string }>): FileContent
   );
 
 describe('file-content check', () => {
-  it('a marker block: its lines, and a sed program deleting exactly it', () => {
+  it('a marker block: its lines, the exact text seen (what the fix plan removes), and the rule\u2019s sed program', () => {
     const out = match(fileContentCheck, { paths: ['/etc/hosts'], marker: { begin: '# kubekey hosts BEGIN', end: '# kubekey hosts END' } }, facts({ '/etc/hosts': HOSTS }));
     expect(out.findings).toEqual([
       {
         target: '/etc/hosts',
         evidence: 'block "# kubekey hosts BEGIN" at line 2-5',
-        vars: { target: '/etc/hosts', sedDelete: '/# kubekey hosts BEGIN/,/# kubekey hosts END/d' },
+        vars: {
+          target: '/etc/hosts',
+          sedDelete: '/# kubekey hosts BEGIN/,/# kubekey hosts END/d',
+          lines: ['# kubekey hosts BEGIN\n10.0.0.1 node1\n10.0.0.2 node2\n# kubekey hosts END'],
+        },
       },
     ]);
+  });
+
+  it('a block without its end marker is reported but not recorded as text to remove', () => {
+    const open = '127.0.0.1 localhost\n# kubekey hosts BEGIN\n10.0.0.1 node1\n192.168.1.5 user-line\n';
+    const out = match(fileContentCheck, { paths: ['/etc/hosts'], marker: { begin: '# kubekey hosts BEGIN', end: '# kubekey hosts END' } }, facts({ '/etc/hosts': open }));
+    expect(out.findings[0]?.evidence).toBe('block "# kubekey hosts BEGIN" at line 2-4 (no end marker)');
+    expect(out.findings[0]?.vars.lines).toEqual([]);
   });
 
   it('a regex: the lines it matches (multiline mode)', () => {
     const out = match(fileContentCheck, { paths: ['/etc/hosts'], regex: '^10\\.0\\.0\\.[0-9]+ node' }, facts({ '/etc/hosts': HOSTS }));
     expect(out.findings[0]?.evidence).toBe('matches /^10\\.0\\.0\\.[0-9]+ node/ at lines 3, 4');
     expect(out.findings[0]?.vars.sedDelete).toBe('3d;4d');
+    expect(out.findings[0]?.vars.lines).toEqual(['10.0.0.1 node1', '10.0.0.2 node2']);
   });
 
   it('no match, no finding', () => {

@@ -79,11 +79,11 @@ describe('the check-kind registry', () => {
 
   it("FixVarsOf<kind> is the kind's own typed variables (what a planner reads from a finding)", () => {
     // Compile-time: tsc rejects these lines if the types drift.
-    const path: FixVarsOf<'path'> = { target: '/etc/cni/net.d/x', linkTarget: '/opt/x', removable: ['/etc/cni/net.d/x'] };
+    const path: FixVarsOf<'path'> = { target: '/etc/cni/net.d/x', linkTarget: '/opt/x', removable: ['/etc/cni/net.d/x'], targetHex: '2f' };
     const chain: FixVarsOf<'iptables'> = { target: 't', iptables: 'iptables-nft', family: 'ipv4', backend: 'nft', table: 'nat', chain: 'KUBE-X', jumps: [['PREROUTING', '-j', 'KUBE-X']] };
     const port: FixVarsOf<'port'> = { target: 'tcp/6443', port: '6443', protocol: 'tcp', pids: ['1'] };
     expect(Object.keys(CHECKS.path.fixVars)).toEqual(Object.keys(path));
-    expect(Object.keys(CHECKS.iptables.fixVars).filter((k) => k !== 'rule')).toEqual(Object.keys(chain));
+    expect(Object.keys(CHECKS.iptables.fixVars).filter((k) => k !== 'rule' && k !== 'rawBytes')).toEqual(Object.keys(chain));
     expect(Object.keys(CHECKS.port.fixVars)).toEqual(Object.keys(port));
   });
 

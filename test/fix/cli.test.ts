@@ -11,6 +11,9 @@ const DASH = commandAvailable('dash') ? 'dash' : 'sh';
 const tmp = mkdtempSync(path.join(tmpdir(), 'kr-fix-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** The saved report and the rules it was made with: `fix --from` derives every command again from those. */
+const NASTY = ['--from', fixture('fix', 'nasty-node.json'), '--no-builtin', '--rules', fixture('fix', 'nasty-rules.yaml')];
+
 function shellcheckClean(file: string): void {
   if (!commandAvailable('shellcheck')) return;
   const r = runShell('shellcheck', [file]);
@@ -19,17 +22,17 @@ function shellcheckClean(file: string): void {
 
 describe('kube-residue fix --from', () => {
   it('writes the script to stdout and a summary to stderr, exit 0', () => {
-    const run = runCli(['fix', '--from', fixture('fix', 'nasty-node.json')]);
+    const run = runCli(['fix', ...NASTY]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.startsWith('#!/bin/sh\n')).toBe(true);
     expect(run.stdout).toContain('# Host:         fixture-node (');
     expect(run.stdout).toContain(`(report ${fixture('fix', 'nasty-node.json')})`);
-    expect(run.stderr).toMatch(/fix plan written to standard output \(\d+ steps for 16 findings, 4 refused, 1 left for you\); kube-residue ran none of it/);
+    expect(run.stderr).toMatch(/fix plan written to standard output \(\d+ steps for 14 findings, 2 refused, 1 left for you\); kube-residue ran none of it/);
   });
 
   it('writes an executable file with -o that passes shellcheck and previews cleanly', () => {
     const out = path.join(tmp, 'fix.sh');
-    const run = runCli(['fix', '--from', fixture('fix', 'nasty-node.json'), '-o', out]);
+    const run = runCli(['fix', ...NASTY, '-o', out]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`sh ${out} --dry-run`);
@@ -42,7 +45,7 @@ describe('kube-residue fix --from', () => {
     expect(cmds.some((w) => w.includes('/etc') || w.includes('/sys/fs/bpf/cilium') || w.some((x) => x.includes('flush ruleset')))).toBe(false);
     expect(cmds).toContainEqual(['iptables-nft', '-w', '-t', 'nat', '-D', 'PREROUTING', '-m', 'comment', '--comment', "kubernetes service portals; it's $(x)", '-j', 'KUBE-SERVICES']);
     const text = readFileSync(out, 'utf8');
-    expect(text).toMatch(/^# REFUSED \[fixture-dangerous\] \/etc: \/etc is a top-level system directory\.$/m);
+    expect(text).toMatch(/^# REFUSED \[fixture-dangerous\] \/sys\/fs\/bpf\/cilium: under \/sys: kernel state/m);
     expect(text).toMatch(/^# +kubectl delete customresourcedefinitions x\.example\.io$/m);
   });
 
@@ -67,9 +70,9 @@ describe('kube-residue fix --from', () => {
     const invalid = runCli(['fix', '--from', fixture('fix', 'not-a-report.json')]);
     expect(invalid.status).toBe(2);
     expect(invalid.stderr).toMatch(/is not a kube-residue JSON report/);
-    const clash = runCli(['fix', '--from', fixture('fix', 'nasty-node.json'), '--rule', 'x', '--no-builtin']);
+    const clash = runCli(['fix', ...NASTY, '--rule', 'x', '--root', '/']);
     expect(clash.status).toBe(2);
-    expect(clash.stderr).toMatch(/--no-builtin, --rule only apply to a live scan/);
+    expect(clash.stderr).toMatch(/--rule, --root only apply to a live scan/);
     expect(runCli(['fix', '--bogus']).status).toBe(2);
     expect(existsSync(path.join(tmp, 'nope.json'))).toBe(false);
   });

@@ -23,10 +23,11 @@ function calls(plan: FixPlan): Array<ScriptCall & { phase: PhaseId }> {
 
 /** The command words a call stands for (what the script would print), for run/run_may_fail and kr_rm/kr_umount. */
 function words(c: ScriptCall): string[] {
-  if (c.fn === 'run' || c.fn === 'run_may_fail') return c.args;
-  if (c.fn === 'kr_rm') return ['rm', c.args[0] ?? '', '--', c.args[2] ?? ''];
-  if (c.fn === 'kr_umount') return ['umount', '--', c.args[0] ?? ''];
-  return [c.fn, ...c.args];
+  const args = c.args.map((a) => (typeof a === 'string' ? a : `<bytes ${a.hex}>`));
+  if (c.fn === 'run' || c.fn === 'run_may_fail') return args;
+  if (c.fn === 'kr_rm') return ['rm', args[0] ?? '', '--', args[2] ?? ''];
+  if (c.fn === 'kr_umount') return ['umount', '--', args[0] ?? ''];
+  return [c.fn, ...args];
 }
 
 function index(plan: FixPlan, pred: (w: string[], c: ScriptCall) => boolean): number {
@@ -59,9 +60,9 @@ describe('order of operations', () => {
     unit('kubernetes-kubelet-unit', 'kubelet.service', ['/etc/systemd/system/kubelet.service', '/etc/systemd/system/kubelet.service.d']),
     unit('container-runtime-containerd-unit', 'containerd.service', ['/etc/systemd/system/containerd.service']),
     unit('kubernetes-etcd-units', 'etcd.service', ['/etc/systemd/system/etcd.service']),
-    { id: 'kubernetes-kubelet-process', kind: 'process', findings: [{ target: 'kubelet[192]', vars: { target: 'kubelet[192]', pid: '192', comm: 'kubelet' }, fix: ['kill 192'] }] },
-    { id: 'container-runtime-k8s-shims', kind: 'process', findings: [{ target: 'containerd-shim[199]', vars: { target: 'containerd-shim[199]', pid: '199', comm: 'containerd-shim' }, fix: ['kill 199'] }] },
-    { id: 'kubernetes-control-plane-processes', kind: 'process', findings: [{ target: 'kube-apiserver[213]', vars: { target: 'kube-apiserver[213]', pid: '213', comm: 'kube-apiserver' }, fix: ['kill 213'] }] },
+    { id: 'kubernetes-kubelet-process', kind: 'process', findings: [{ target: 'kubelet[192]', vars: { target: 'kubelet[192]', pid: '192', comm: 'kubelet', pidNamespace: 'host' }, fix: ['kill 192'] }] },
+    { id: 'container-runtime-k8s-shims', kind: 'process', findings: [{ target: 'containerd-shim[199]', vars: { target: 'containerd-shim[199]', pid: '199', comm: 'containerd-shim', pidNamespace: 'host' }, fix: ['kill 199'] }] },
+    { id: 'kubernetes-control-plane-processes', kind: 'process', findings: [{ target: 'kube-apiserver[213]', vars: { target: 'kube-apiserver[213]', pid: '213', comm: 'kube-apiserver', pidNamespace: 'host' }, fix: ['kill 213'] }] },
     { id: 'kubernetes-apiserver-port', kind: 'port', findings: [{ target: 'tcp/6443', vars: { target: 'tcp/6443', port: '6443', protocol: 'tcp', pids: ['206'] }, fix: ['kill 206'] }] },
     pathRule('kubernetes-static-pod-manifests', [{ target: '/etc/kubernetes/manifests/kube-apiserver.yaml', evidence: 'file, 400 bytes' }], { tags: ['static-pod'] }),
     pathRule('kubernetes-etc-kubernetes-dir', ['/etc/kubernetes']),
@@ -288,6 +289,29 @@ describe('refusals', () => {
     expect(calls(plan).filter((c) => c.fn === 'kr_rm').map((c) => c.args.slice(0, 3))).toEqual([['-f', 'l', '/var/log/containers/x.log']]);
   });
 
+  it('never ends a pod\u2019s own process (its own PID namespace) by pid, and does not count it as refused', () => {
+    const plan = planFix(
+      makeResult([
+        { id: 'pause', kind: 'process', findings: [{ target: 'pause[4242]', vars: { target: 'pause[4242]', pid: '4242', comm: 'pause', pidNamespace: 'pod' }, fix: ['kill 4242'] }] },
+      ]),
+    );
+    expect(calls(plan)).toEqual([]);
+    expect(plan.refused).toEqual([]);
+    expect(plan.steps.map((st) => [st.phase, st.blocks.length, st.comment[0]?.slice(0, 30)])).toEqual([['workloads', 0, 'Processes of pods, in the pods']]);
+  });
+
+  it('refuses names with U+FFFD that were read as text (netns, ipset, cgroup): they may stand for other bytes', () => {
+    const plan = planFix(
+      makeResult([
+        { id: 'ns', kind: 'netns', findings: [{ target: 'cni-\ufffd', vars: { target: 'cni-\ufffd' } }] },
+        { id: 'set', kind: 'ipset', findings: [{ target: 'cali40\ufffd', vars: { target: 'cali40\ufffd' } }] },
+        { id: 'cg', kind: 'cgroup', findings: [{ target: '/sys/fs/cgroup/kubepods\ufffd', vars: { target: '/sys/fs/cgroup/kubepods\ufffd', name: 'kubepods\ufffd', hierarchy: 'v2' } }] },
+      ]),
+    );
+    expect(plan.steps).toEqual([]);
+    expect(plan.refused.map((r) => r.reason)).toEqual(Array(3).fill(expect.stringMatching(/^the name holds U\+FFFD/)));
+  });
+
   it('refuses names a tool would read as something else', () => {
     const plan = planFix(
       makeResult([
@@ -392,20 +416,38 @@ describe('rule commands', () => {
     ]);
   });
 
-  it('merges the sed edits of one file into one run and runs follow-ups after', () => {
+  it('removes shared-file lines by the exact text the scan saw, never by line number, and runs follow-ups after', () => {
+    const block = '# BEGIN\n10.0.0.1 node1\n# END';
+    const plan = planFix(
+      makeResult([
+        { id: 'block', kind: 'file-content', findings: [{ target: '/etc/hosts', vars: { target: '/etc/hosts', sedDelete: '/# BEGIN/,/# END/d', lines: [block] }, fix: ["sed -i '/# BEGIN/,/# END/d' /etc/hosts"] }] },
+        { id: 'line', kind: 'file-content', findings: [{ target: '/etc/hosts', vars: { target: '/etc/hosts', sedDelete: '12d', lines: ['169.254.25.10 dns'] }, fix: ['sed -i 12d /etc/hosts'] }] },
+        { id: 'sysctl', kind: 'file-content', findings: [{ target: '/etc/sysctl.conf', vars: { target: '/etc/sysctl.conf', sedDelete: '3d', lines: ['net.ipv4.ip_forward = 1'] }, fix: ['sed -i 3d /etc/sysctl.conf', 'sysctl --system'] }] },
+        { id: 'selinux', kind: 'file-content', findings: [{ target: '/etc/selinux/config', vars: { target: '/etc/selinux/config' }, fix: ["sed -i 's/^SELINUX=disabled/SELINUX=enforcing/' /etc/selinux/config"] }] },
+        { id: 'users', kind: 'file-content', findings: [{ target: '/etc/passwd', fix: ['userdel etcd'] }] },
+      ]),
+    );
+    expect(calls(plan).map((c) => `${c.phase}: ${c.fn} ${JSON.stringify(c.args)}`)).toEqual([
+      `file-edits: kr_edit_remove ${JSON.stringify(['/etc/hosts', '/etc/hosts', block, '169.254.25.10 dns'])}`,
+      `file-edits: kr_edit_remove ${JSON.stringify(['/etc/sysctl.conf', '/etc/sysctl.conf', 'net.ipv4.ip_forward = 1'])}`,
+      `file-edits: run ${JSON.stringify(['sed', '-i', '-e', 's/^SELINUX=disabled/SELINUX=enforcing/', '--', '/etc/selinux/config'])}`,
+      `rule-commands: run_may_fail ${JSON.stringify(['userdel', 'etcd'])}`,
+      `follow-up: run_may_fail ${JSON.stringify(['sysctl', '--system'])}`,
+    ]);
+    expect(plan.refused).toEqual([]);
+  });
+
+  it('refuses a line-number or range edit when the report does not record the lines seen (an older report)', () => {
     const plan = planFix(
       makeResult([
         { id: 'block', kind: 'file-content', findings: [{ target: '/etc/hosts', vars: { target: '/etc/hosts', sedDelete: '/# BEGIN/,/# END/d' }, fix: ["sed -i '/# BEGIN/,/# END/d' /etc/hosts"] }] },
         { id: 'line', kind: 'file-content', findings: [{ target: '/etc/hosts', vars: { target: '/etc/hosts', sedDelete: '12d' }, fix: ['sed -i 12d /etc/hosts'] }] },
-        { id: 'sysctl', kind: 'file-content', findings: [{ target: '/etc/sysctl.conf', vars: { target: '/etc/sysctl.conf', sedDelete: '3d' }, fix: ['sed -i 3d /etc/sysctl.conf', 'sysctl --system'] }] },
-        { id: 'users', kind: 'file-content', findings: [{ target: '/etc/passwd', fix: ['userdel etcd'] }] },
       ]),
     );
-    expect(calls(plan).map((c) => `${c.phase}: ${c.fn} ${c.args.join(' ')}`)).toEqual([
-      'file-edits: run sed -i -e /# BEGIN/,/# END/d -e 12d -- /etc/hosts',
-      'file-edits: run sed -i -e 3d -- /etc/sysctl.conf',
-      'rule-commands: run_may_fail userdel etcd',
-      'follow-up: run_may_fail sysctl --system',
+    expect(calls(plan)).toEqual([]);
+    expect(plan.refused.map((r) => [r.ruleIds[0], r.reason.slice(0, 40)])).toEqual([
+      ['block', 'the scan recorded no complete block or l'],
+      ['line', 'the scan recorded no complete block or l'],
     ]);
   });
 

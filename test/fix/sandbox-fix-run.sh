@@ -87,7 +87,11 @@ upper_entries() {
       }'
 }
 
-node "$cli" scan --format json >"$work/scan1.json" 2>"$work/scan1.err"
+# KR_FIX_SCAN_ARGS: extra scan options (word-split); KR_FIX_BETWEEN: a script run after the fix script is
+# written and before it runs (a user editing a shared file in between, say).
+# shellcheck disable=SC2206 # options, split on purpose
+scan_args=(${KR_FIX_SCAN_ARGS:-})
+node "$cli" scan --format json "${scan_args[@]}" >"$work/scan1.json" 2>"$work/scan1.err"
 scan1_status=$?
 node "$cli" fix --from "$work/scan1.json" -o "$work/fix.sh" 2>"$work/fix.err"
 fix_status=$?
@@ -123,13 +127,17 @@ for c in crictl systemctl sysctl modprobe swapon touch apt-get apt-mark kubectl 
   chmod 0755 "$stubs/$c"
 done
 
+if [[ -n ${KR_FIX_BETWEEN:-} ]]; then
+  bash "$KR_FIX_BETWEEN" >"$work/between.out" 2>&1 || echo "KR_FIX_BETWEEN failed: $?" >>"$work/between.out"
+fi
 user_state >"$work/user-before.txt"
 upper_entries >"$work/upper-before.txt"
-PATH="$stubs:$PATH" sh "$work/fix.sh" >"$work/run.out" 2>&1
+# From /tmp (the sandbox's own tmpfs): a name that ever ran as a command would leave its canary file there.
+(cd /tmp && PATH="$stubs:$PATH" sh "$work/fix.sh" >"$work/run.out" 2>&1)
 run_status=$?
 upper_entries >"$work/upper-after.txt"
 user_state >"$work/user-after.txt"
-node "$cli" scan --format json >"$work/scan2.json" 2>"$work/scan2.err"
+node "$cli" scan --format json "${scan_args[@]}" >"$work/scan2.json" 2>"$work/scan2.err"
 scan2_status=$?
 
 section STATUS
@@ -152,4 +160,12 @@ section UPPER_NEW
 comm -13 "$work/upper-before.txt" "$work/upper-after.txt"
 section MANIFEST
 cat "$manifest"
+section HOSTS
+cat /etc/hosts
+section IPTABLES
+iptables-nft-save 2>/dev/null | grep -v '^#'
+section CANARY
+find /tmp /etc /var /opt /root "$PWD" -maxdepth 3 -name 'kr-canary*' 2>/dev/null
+section BETWEEN
+cat "$work/between.out" 2>/dev/null
 section END

@@ -270,8 +270,8 @@ describe.skipIf(!isRoot)('run-time checks (real runs on a temporary directory an
       id: 'container-runtime-k8s-shims',
       kind: 'process',
       findings: [
-        { target: `containerd-shim[${tree.pid}]`, vars: { target: `containerd-shim[${tree.pid}]`, pid: String(tree.pid), comm: 'containerd-shim' } },
-        { target: `kube-apiserver[${other.pid}]`, vars: { target: `kube-apiserver[${other.pid}]`, pid: String(other.pid), comm: 'kube-apiserver' } },
+        { target: `containerd-shim[${tree.pid}]`, vars: { target: `containerd-shim[${tree.pid}]`, pid: String(tree.pid), comm: 'containerd-shim', pidNamespace: 'host' } },
+        { target: `kube-apiserver[${other.pid}]`, vars: { target: `kube-apiserver[${other.pid}]`, pid: String(other.pid), comm: 'kube-apiserver', pidNamespace: 'host' } },
       ],
     };
     const file = writeScript('procs.sh', script(makeResult([procRule], { hostname: hostname() })));

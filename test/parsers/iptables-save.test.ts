@@ -302,10 +302,39 @@ describe('splitRuleWords', () => {
     expect(splitRuleWords("--comment \"\\'dapp_OpenSSH\\'\"")).toEqual(['--comment', "'dapp_OpenSSH'"]);
   });
 
-  it('keeps an empty quoted word, joins a quote that starts mid-word, and ends a word at the closing quote', () => {
+  it('keeps an empty quoted word, keeps a quote inside a word literal (a raw name), and ends a word at the closing quote', () => {
     expect(splitRuleWords('--comment "" -j X')).toEqual(['--comment', '', '-j', 'X']);
-    expect(splitRuleWords('ab"c d"')).toEqual(['abc d']);
+    // iptables-save quotes values at the start of a word only; a quote inside one is part of a raw name.
+    expect(splitRuleWords('ab"c d"')).toEqual(['ab"c', 'd"']);
     expect(splitRuleWords('"a b"c')).toEqual(['a b', 'c']);
+  });
+
+  it('reads chain names with quotes and backslashes as iptables-save prints them (raw)', () => {
+    // Captured from iptables-nft-save v1.8.9 after `iptables -N 'KUBE-Q"X'` etc. and a jump into each.
+    const dump = parseIptablesSave(
+      [
+        '*filter',
+        ':INPUT ACCEPT [0:0]',
+        ":KUBE-'Y - [0:0]",
+        ':KUBE-Q"X - [0:0]',
+        ':KUBE-\\Z - [0:0]',
+        ':"KUBE-LEAD - [0:0]',
+        '-A INPUT -j KUBE-Q"X',
+        '-A INPUT -m comment --comment "a \\"b\\" c" -j KUBE-\'Y',
+        '-A INPUT -j KUBE-\\Z',
+        '-A INPUT -p tcp -j "KUBE-LEAD',
+        'COMMIT',
+        '',
+      ].join('\n'),
+    );
+    const t = dump.tables[0];
+    expect(t?.chains.map((c) => c.name)).toEqual(['INPUT', "KUBE-'Y", 'KUBE-Q"X', 'KUBE-\\Z', '"KUBE-LEAD']);
+    expect(t?.rules.map((r) => [r.target, r.comment, r.words])).toEqual([
+      ['KUBE-Q"X', undefined, ['-j', 'KUBE-Q"X']],
+      ["KUBE-'Y", 'a "b" c', ['-m', 'comment', '--comment', 'a "b" c', '-j', "KUBE-'Y"]],
+      ['KUBE-\\Z', undefined, ['-j', 'KUBE-\\Z']],
+      ['"KUBE-LEAD', undefined, ['-p', 'tcp', '-j', '"KUBE-LEAD']],
+    ]);
   });
 
   it('an unterminated quote runs to the end; a backslash outside quotes is literal', () => {

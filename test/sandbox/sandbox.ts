@@ -25,6 +25,7 @@ export const SCENARIOS = [
   'remove-node',
   'calico-cgroup',
   'rancher',
+  'hostile',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** Scenarios that plant Kubernetes residue (tests combine each with 'user-state'). */

@@ -1,0 +1,21 @@
+import { call, seenLine } from '../builder.js';
+import { netnsNameProblem } from '../safety.js';
+import { displayText } from '../shell-text.js';
+import type { Planner } from './planner.js';
+
+/** Named network namespaces: `ip netns delete`, after the runtime had its chance to remove its pods. */
+export const planNetns: Planner<'netns'> = (entries, b) => {
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const name = e.values.target;
+    const problem = netnsNameProblem(name);
+    if (problem) {
+      b.refuse(e, problem, ['ip', 'netns', 'delete', name]);
+      continue;
+    }
+    if (seen.has(name)) continue;
+    seen.add(name);
+    b.runtimeRules.add(e.rule.ruleId);
+    b.step('netns', { phase: 'netns', ruleIds: [e.rule.ruleId], comment: [seenLine(e), 'ip netns delete also unmounts its /run/netns file; a reboot clears it too.'], blocks: [call('kr_netns_delete', name, displayText(name))] });
+  }
+};

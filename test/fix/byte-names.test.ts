@@ -1,0 +1,76 @@
+// Names that are not valid UTF-8 are read as bytes, reported with \xHH escapes, and removed as themselves:
+// a directory "etcd-bad\xff\xfe" (residue) beside "etcd-bad\uFFFD\uFFFD" (the lossy spelling, a different,
+// user-owned directory excluded by the rule). The built CLI scans the live host for a rule confined to a
+// temporary directory, writes the script from the report, and dash runs it.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { escapeInvalidUtf8, nameFromBytes } from '../../src/byte-names.js';
+import type { ScanResult } from '../../src/model/result.js';
+import { runCli } from '../helpers/cli.js';
+import { runShell } from './helpers.js';
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'kr-bytes-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+describe('byte names', () => {
+  it('keep valid UTF-8 as text and escape every other byte (and backslashes) unambiguously', () => {
+    expect(nameFromBytes(Buffer.from('calico-\u00fc'))).toEqual({ text: 'calico-\u00fc' });
+    expect(nameFromBytes(b('etcd-bad\xff\xfe')).text).toBe('etcd-bad\\xff\\xfe');
+    expect(escapeInvalidUtf8(b('a\\xff\xff'))).toBe('a\\\\xff\\xff');
+    expect(escapeInvalidUtf8(Buffer.concat([Buffer.from('\u00e9'), b('\xc3')]))).toBe('\u00e9\\xc3');
+  });
+
+  it('are scanned, reported and removed as their bytes; the U+FFFD twin is never touched', () => {
+    const lib = path.join(tmp, 'lib');
+    mkdirSync(lib);
+    const residue = Buffer.concat([Buffer.from(`${lib}/`), b('etcd-bad\xff\xfe')]);
+    mkdirSync(residue);
+    writeFileSync(Buffer.concat([residue, Buffer.from('/member')]), 'residue');
+    const twin = path.join(lib, 'etcd-bad\ufffd\ufffd');
+    mkdirSync(twin);
+    writeFileSync(path.join(twin, 'keep'), 'user data');
+    const rules = path.join(tmp, 'rules.yaml');
+    writeFileSync(
+      rules,
+      `pack: bytes
+rules:
+  - id: bytes-etcd
+    title: etcd dirs
+    severity: low
+    description: etcd data dirs
+    tags: []
+    profiles: [post-reset]
+    check: { kind: path, paths: ['${lib}/etcd*'], exclude: ['${twin}'] }
+    fix: { commands: ['rm -rf -- {{target}}'] }
+    rebootClears: false
+    references: []
+`,
+    );
+    const report = path.join(tmp, 'scan.json');
+    const scan = runCli(['scan', '--no-builtin', '--rules', rules, '--format', 'json', '--output', report]);
+    expect(scan.status, scan.stderr).toBe(1);
+    const result = JSON.parse(runShell('cat', [report]).stdout) as ScanResult;
+    const findings = result.results.flatMap((r) => r.findings);
+    expect(findings.map((f) => [f.target, f.vars.targetHex])).toEqual([[`${lib}/etcd-bad\\xff\\xfe`, residue.toString('hex')]]);
+    const script = path.join(tmp, 'fix.sh');
+    const fix = runCli(['fix', '--no-builtin', '--rules', rules, '--from', report, '-o', script]);
+    expect(fix.status, fix.stderr).toBe(0);
+    expect(runShell('shellcheck', [script]).stdout).toBe('');
+    const run = runShell('dash', [script]);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(existsSync(residue)).toBe(false);
+    expect(readdirSync(twin)).toEqual(['keep']);
+    expect(readdirSync(lib)).toEqual(['etcd-bad\ufffd\ufffd']);
+    // A report whose bytes were changed to name another path is refused.
+    const edited = JSON.parse(JSON.stringify(result)) as ScanResult;
+    const f = edited.results.flatMap((r) => r.findings)[0];
+    if (f) f.vars.targetHex = Buffer.concat([Buffer.from(`${lib}/`), b('etcd-bad\xff\xfd')]).toString('hex');
+    writeFileSync(report, JSON.stringify(edited));
+    const refused = runCli(['fix', '--no-builtin', '--rules', rules, '--from', report]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/value "targetHex" is not the bytes of/);
+  });
+});
