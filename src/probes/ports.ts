@@ -23,7 +23,8 @@ export interface Listener extends SocketEntry {
   owners: SocketOwner[];
 }
 
-const TABLES = [
+/** /proc/net socket tables: file, family, protocol (shared with the container probe's per-netns read). */
+export const PROC_NET_TABLES = [
   ['tcp', 'ipv4', 'tcp'],
   ['tcp6', 'ipv6', 'tcp'],
   ['udp', 'ipv4', 'udp'],
@@ -82,7 +83,7 @@ export const portProbe: Probe<PortCheck, Listener[]> = {
     const netDir = ctx.hostPathFollow(`/proc/${ctx.onHost ? 'self' : '1'}/net`);
     const sockets: SocketEntry[] = [];
     let readable = 0;
-    for (const [file, family, protocol] of TABLES) {
+    for (const [file, family, protocol] of PROC_NET_TABLES) {
       let text: string;
       try {
         text = readFileSync(`${netDir}/${file}`, 'utf8');

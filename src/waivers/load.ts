@@ -24,14 +24,8 @@ export interface LoadedWaivers {
   warnings: WaiverProblem[];
 }
 
-interface RawWaiver {
-  rule: string;
-  target?: string;
-  justification: string;
-  expires: string;
-  approver?: string;
-  ticket?: string;
-}
+/** A waiver as written in the file: its fields without where it stands. */
+type RawWaiver = Omit<Waiver, 'file' | 'line'>;
 
 export function loadWaiverFile(file: string, opts: WaiverLoadOptions): LoadedWaivers {
   let text: string;

@@ -6,13 +6,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { parseProcNet } from '../../parsers/proc-net.js';
 import type { ProbeContext } from '../context.js';
-
-const TABLES = [
-  ['tcp', 'ipv4', 'tcp'],
-  ['tcp6', 'ipv6', 'tcp'],
-  ['udp', 'ipv4', 'udp'],
-  ['udp6', 'ipv6', 'udp'],
-] as const;
+import { PROC_NET_TABLES } from '../ports.js';
 
 /** pid → children, for every process in /proc (read once per scan). */
 export function childrenMap(ctx: ProbeContext): Map<number, number[]> {
@@ -85,7 +79,7 @@ export function portsHeldBy(ctx: ProbeContext, initPid: number): string[] {
   const inodes = socketInodes(ctx, pids);
   if (inodes.size === 0) return [];
   const ports = new Set<string>();
-  for (const [file, family, protocol] of TABLES) {
+  for (const [file, family, protocol] of PROC_NET_TABLES) {
     let text: string;
     try {
       text = readFileSync(ctx.hostPath(`/proc/${initPid}/net/${file}`), 'utf8');
