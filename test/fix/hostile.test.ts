@@ -30,11 +30,8 @@ describe.skipIf(skip !== undefined)('hostile names and near misses in the namesp
     const r = runInSandbox({
       scenarios: ['user-state', 'hostile'],
       command: ['bash', DRIVER],
-      // The machine's own containerd unit and config and podman's /etc/cni show through the overlays until the
-      // scan tells packaged state apart (issue 8): those rules are left out here.
       env: {
         KR_FIX_CLI: cliPath,
-        KR_FIX_SCAN_ARGS: '--skip container-runtime-containerd-unit --skip container-runtime-containerd-config --skip rancher-etc-cni',
         KR_FIX_BETWEEN: BETWEEN,
       },
       timeoutMs: 170_000,
