@@ -36,7 +36,30 @@ function loadBundledChunk(): ClusterClientModule {
   return req(`./${CLUSTER_CHUNK}`) as ClusterClientModule;
 }
 
+/**
+ * Deprecation warnings the client's own dependencies trigger on Node 22+ (node-fetch 2 and whatwg-url: the
+ * `punycode` builtin, DEP0040, and `url.parse()`, DEP0169). They are about third-party code, not the user's input
+ * or the scan, and would otherwise land on stderr of every `--cluster` scan (and fail a pipeline that treats stderr
+ * as an error). Only these two codes are dropped; every other warning is printed as before.
+ */
+const CLIENT_DEPRECATIONS = new Set(['DEP0040', 'DEP0169']);
+let warningsFiltered = false;
+
+function dropClientDeprecations(): void {
+  if (warningsFiltered) return;
+  warningsFiltered = true;
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const opts = rest[0];
+    const code = typeof opts === 'object' && opts !== null ? (opts as { code?: string }).code : typeof rest[1] === 'string' ? rest[1] : undefined;
+    const errCode = warning instanceof Error ? (warning as Error & { code?: string }).code : undefined;
+    if (CLIENT_DEPRECATIONS.has(code ?? errCode ?? '')) return;
+    emit(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
 export async function loadClusterClient(): Promise<ClusterClientModule> {
+  dropClientDeprecations();
   if (typeof __KR_BUNDLED__ !== 'undefined' && __KR_BUNDLED__) return loadBundledChunk();
   return import('./client.js');
 }
