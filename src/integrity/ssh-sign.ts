@@ -14,14 +14,22 @@ export function signatureFile(report: string): string {
   return `${report}.sig`;
 }
 
-/** Signs `file` with the private key; returns the signature's path or throws with ssh-keygen's message. */
+/**
+ * Signs `file` with the private key and writes the signature to `<file>.sig`, like any report file the user named
+ * (an ordinary write, replacing an older signature there). ssh-keygen signs standard input and prints the
+ * signature, so it never creates or deletes anything next to the report itself.
+ */
 export function signFile(file: string, key: string): string {
   const sig = signatureFile(file);
-  // ssh-keygen will not overwrite a signature: the old one (of a previous report at this path) goes first.
-  rmSync(sig, { force: true });
-  const r = spawnSync('ssh-keygen', ['-q', '-Y', 'sign', '-f', key, '-n', SIGNATURE_NAMESPACE, file], { encoding: 'utf8', timeout: TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync('ssh-keygen', ['-q', '-Y', 'sign', '-f', key, '-n', SIGNATURE_NAMESPACE], {
+    input: readFileSync(file),
+    encoding: 'utf8',
+    timeout: TIMEOUT_MS,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   if (r.error) throw new Error(`cannot run ssh-keygen: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`ssh-keygen -Y sign failed: ${(r.stderr || r.stdout).trim()}`);
+  if (r.status !== 0 || !r.stdout.includes('BEGIN SSH SIGNATURE')) throw new Error(`ssh-keygen -Y sign failed: ${(r.stderr || r.stdout).trim()}`);
+  writeFileSync(sig, r.stdout);
   return sig;
 }
 
