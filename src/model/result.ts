@@ -146,13 +146,19 @@ export interface ScanResult {
   integrity?: { algorithm: 'sha256'; digest: string; covers: string };
 }
 
-export interface WaiverUse {
+/** What a waiver says, as written in a waiver file (src/waivers). */
+export interface WaiverFields {
   rule: string;
+  /** Glob over the finding's target, or `/regex/`; absent = every finding of the rule. */
   target?: string;
   justification: string;
+  /** YYYY-MM-DD, valid through the end of that day (UTC). */
   expires: string;
   approver?: string;
   ticket?: string;
+}
+
+export interface WaiverUse extends WaiverFields {
   /** `file:line` of the waiver. */
   source: string;
   /** How many findings it accepted in this run. */

@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import waiverFileSchema from '../schema/waivers.schema.json' with { type: 'json' };
 import { daysAhead, isCalendarDate, isExpired } from './dates.js';
+import type { WaiverFields } from '../model/result.js';
 import type { Waiver, WaiverProblem } from './model.js';
 import { compileSelector } from './selector.js';
 
@@ -24,8 +25,8 @@ export interface LoadedWaivers {
   warnings: WaiverProblem[];
 }
 
-/** A waiver as written in the file: its fields without where it stands. */
-type RawWaiver = Omit<Waiver, 'file' | 'line'>;
+/** A waiver as written in the file. */
+type RawWaiver = WaiverFields;
 
 export function loadWaiverFile(file: string, opts: WaiverLoadOptions): LoadedWaivers {
   let text: string;

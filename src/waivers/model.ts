@@ -1,16 +1,9 @@
 // A waiver: one accepted finding (or set of findings) of one rule, with a reason, an owner and an end date.
 // Unlike --skip it never hides the rule: the finding is still reported, marked, and stops failing the run only
 // until the waiver expires.
+import type { WaiverFields } from '../model/result.js';
 
-export interface Waiver {
-  rule: string;
-  /** Glob over the finding's target, or `/regex/`; absent = every finding of the rule. */
-  target?: string;
-  justification: string;
-  /** YYYY-MM-DD, valid through the end of that day (UTC). */
-  expires: string;
-  approver?: string;
-  ticket?: string;
+export interface Waiver extends WaiverFields {
   /** Where it is written, for messages and the report. */
   file: string;
   line: number;
