@@ -4,6 +4,8 @@
 // other is reported with each invalid byte written `\xHH` (and a backslash as `\\`, so the escape is
 // unambiguous) and keeps its real bytes, which is what a fix addresses.
 
+import { isUtf8 } from 'node:buffer';
+
 export interface ByteName {
   /** The name as text: itself when valid UTF-8, else with `\xHH` escapes. */
   text: string;
@@ -13,13 +15,9 @@ export interface ByteName {
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 
+/** Node's own check (native, no exception per invalid name): every directory entry a glob reads goes through it. */
 function isValidUtf8(buf: Uint8Array): boolean {
-  try {
-    strict.decode(buf);
-    return true;
-  } catch {
-    return false;
-  }
+  return isUtf8(buf);
 }
 
 /** Length of the UTF-8 sequence a lead byte starts (1 for ASCII and for bytes that cannot lead). */
@@ -105,4 +103,9 @@ export function hasRawBytes(text: string): boolean {
 export function showRawBytes(text: string): string {
   if (!hasRawBytes(text)) return text;
   return text.replace(/[\\\uf780-\uf7ff]/g, (c) => (c === '\\' ? '\\\\' : `\\x${(c.charCodeAt(0) - 0xf700).toString(16).padStart(2, '0')}`));
+}
+
+/** One key per object: a name and its escaped look-alike (`a\xff` spelled with a real backslash) stay two. */
+export function byteNameKey(n: ByteName): string {
+  return n.bytes ? `bytes:${n.bytes.toString('hex')}` : `text:${n.text}`;
 }

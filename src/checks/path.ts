@@ -50,7 +50,8 @@ export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
         // A name that is not valid UTF-8: the target shows it with \xHH escapes, targetHex keeps the real bytes.
         if (e.hostPathHex !== undefined) vars.targetHex = e.hostPathHex;
         const evidence = e.hostPathHex === undefined ? describe(e) : `${describe(e)}; the name is not valid UTF-8 (\\xHH marks its raw bytes)`;
-        findings.set(e.hostPath, { target: e.hostPath, evidence, vars });
+        // Keyed by bytes too: "a\xff" spelled with a backslash and the name with the raw byte are two objects.
+        findings.set(e.hostPathHex === undefined ? e.hostPath : `${e.hostPath}\0${e.hostPathHex}`, { target: e.hostPath, evidence, vars });
       }
     }
     return { findings: [...findings.values()], partial: problems.length > 0 ? `cannot look at ${problems.join('; ')}` : undefined };

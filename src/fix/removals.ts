@@ -39,12 +39,22 @@ export function seenTypeFromEvidence(evidence: string): SeenType {
   return '?';
 }
 
+/**
+ * A candidate's real bytes as a binary string (one character per byte): a name with raw bytes (`\xHH` in its
+ * text) and the same text spelled with real backslashes are two paths, and what lies below a path is decided
+ * on its bytes.
+ */
+function realPath(c: RemovalCandidate): string {
+  return (c.hex === undefined ? Buffer.from(c.path, 'utf8') : Buffer.from(c.hex, 'hex')).toString('latin1');
+}
+
 function merge(cands: readonly RemovalCandidate[]): RemovalCandidate[] {
   const byPath = new Map<string, RemovalCandidate>();
   for (const c of cands) {
-    const cur = byPath.get(c.path);
+    const key = realPath(c);
+    const cur = byPath.get(key);
     if (!cur) {
-      byPath.set(c.path, { ...c, ruleIds: [...c.ruleIds] });
+      byPath.set(key, { ...c, ruleIds: [...c.ruleIds] });
       continue;
     }
     for (const id of c.ruleIds) if (!cur.ruleIds.includes(id)) cur.ruleIds.push(id);
@@ -52,7 +62,6 @@ function merge(cands: readonly RemovalCandidate[]): RemovalCandidate[] {
     cur.early ||= c.early;
     if (cur.seen === '?') cur.seen = c.seen;
     cur.linkTarget ??= c.linkTarget;
-    cur.hex ??= c.hex;
   }
   return [...byPath.values()];
 }
@@ -105,7 +114,7 @@ export function planRemovals(cands: readonly RemovalCandidate[], refusedMounts: 
   // A symlink is removed as a link: rm -f, never -r (rm -r on a link would not follow it, but -f says what happens).
   for (const c of ok) if (c.seen === 'l') c.recursive = false;
   // Parents that take their children with them: recursive removals of directories (not links).
-  const parents = new Set(ok.filter((c) => c.recursive && c.seen !== 'l').map((c) => c.path));
+  const parents = new Set(ok.filter((c) => c.recursive && c.seen !== 'l').map(realPath));
   const coveringParent = (p: string): string | undefined => {
     let top: string | undefined;
     for (let d = path.posix.dirname(p); d !== '/' && d !== '.'; d = path.posix.dirname(d)) if (parents.has(d)) top = d;
@@ -114,11 +123,11 @@ export function planRemovals(cands: readonly RemovalCandidate[], refusedMounts: 
   const removals = new Map<string, Removal>();
   const sorted = [...ok].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const c of sorted) {
-    const parent = c.early ? undefined : coveringParent(c.path);
-    if (parent === undefined) removals.set(c.path, { ...c, covers: [] });
+    const parent = c.early ? undefined : coveringParent(realPath(c));
+    if (parent === undefined) removals.set(realPath(c), { ...c, covers: [] });
   }
   for (const c of sorted) {
-    const parent = coveringParent(c.path);
+    const parent = coveringParent(realPath(c));
     if (parent === undefined) continue;
     const r = removals.get(parent);
     if (r) r.covers.push({ path: c.path, ruleIds: c.ruleIds });

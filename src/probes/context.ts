@@ -19,6 +19,10 @@ export interface ProbeContext {
   hostPath(p: string): string;
   /** The same, following the last component too when it is a symlink: for reading, stat and readdir. */
   hostPathFollow(p: string): string;
+  /** hostPath for a host path given as bytes (a name on it is not valid UTF-8), resolved the same way. */
+  hostPathBytes(p: Buffer): Buffer;
+  /** hostPathFollow for a host path given as bytes. */
+  hostPathFollowBytes(p: Buffer): Buffer;
   /** A path this process opened back to the host path reported to users. */
   toHostPath(p: string): string;
   /** Compute once per scan and share. */
@@ -31,6 +35,8 @@ export function createProbeContext(opts: { root: string; timeoutMs: number }): P
   const inRoot = onHost ? undefined : rootPathResolver(root);
   const hostPath = (p: string): string => (inRoot ? inRoot.noFollow(p) : p);
   const hostPathFollow = (p: string): string => (inRoot ? inRoot.follow(p) : p);
+  const hostPathBytes = (p: Buffer): Buffer => (inRoot ? inRoot.noFollowBytes(p) : p);
+  const hostPathFollowBytes = (p: Buffer): Buffer => (inRoot ? inRoot.followBytes(p) : p);
   const toHostPath = (p: string): string => {
     if (onHost) return p;
     const rel = path.relative(root, p);
@@ -44,6 +50,8 @@ export function createProbeContext(opts: { root: string; timeoutMs: number }): P
     varRunIsRun: detectVarRunIsRun(hostPath('/var/run')),
     hostPath,
     hostPathFollow,
+    hostPathBytes,
+    hostPathFollowBytes,
     toHostPath,
     memo<T>(key: string, compute: () => T): T {
       if (!cache.has(key)) cache.set(key, compute());

@@ -1,13 +1,15 @@
 // Path probe: literal paths with one lstat each (about 50× cheaper than pushing them through a glob walker,
 // ecosystem.md §2.1); globs bounded in depth and never following symlinks. A glob whose wildcards are `*`, `?`
-// and `[...]` (every built-in one) is expanded by reading only the directories on its way; fast-glob, loaded
-// only then, takes the others (`**`, braces, extglobs, escapes).
+// and `[...]` (every built-in one) is expanded by reading only the directories on its way; the others (`**`,
+// braces, extglobs, escapes) are walked by glob-walk.ts, from fast-glob's tasks. Both read names as bytes: a
+// name that is not valid UTF-8 is found, shown with `\xHH` escapes and looked at (and removed) as its real bytes.
 import { accessSync, constants, lstatSync, opendirSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
-import { joinName, nameFromBytes, type ByteName } from '../byte-names.js';
+import { byteNameKey, joinName, nameFromBytes, type ByteName } from '../byte-names.js';
 import picomatch from 'picomatch';
 import type { PathCheck } from '../model/rule.js';
 import { canonicalRunPath, type ProbeContext } from './context.js';
 import { errorCode, isAbsent } from './fs-errors.js';
+import { loadFastGlob, walkGlob } from './glob-walk.js';
 import type { Probe } from './probe.js';
 
 export type PathType = 'file' | 'dir' | 'symlink' | 'other';
@@ -63,7 +65,7 @@ function dirHasEntries(p: string | Buffer): boolean {
 /** The entry at a host path; undefined when nothing is there; a string when it cannot be looked at. */
 export function describePathEntry(ctx: ProbeContext, hostPath: string, bytes?: Buffer): PathEntry | undefined | string {
   let st: Stats | undefined;
-  const real = bytes ? hostPathBytes(ctx, bytes) : ctx.hostPath(hostPath);
+  const real = bytes ? ctx.hostPathBytes(bytes) : ctx.hostPath(hostPath);
   const hex = bytes ? { hostPathHex: bytes.toString('hex') } : {};
   try {
     st = lstatSync(real, { throwIfNoEntry: false });
@@ -101,15 +103,13 @@ export function patternSpellings(ctx: ProbeContext, pattern: string): string[] {
 }
 
 /**
- * fast-glob skips what it cannot read (suppressErrors), so a glob whose fixed base directory is unreadable would
- * look empty: that case is reported as a problem instead. Deeper unreadable directories only matter when not
- * running as root, where the scan already says which probes could not run.
+ * A glob whose fixed base directory is unreadable would look empty: that case is reported as a problem instead
+ * (the walks also report each deeper directory they could not list).
  */
 export async function unreadableGlobBase(ctx: ProbeContext, pattern: string): Promise<string | undefined> {
   const base = EXOTIC.test(pattern) ? ((await loadFastGlob()).generateTasks([pattern.replace(/^\/+/, '')])[0]?.base ?? '.') : plainGlobBase(pattern);
-  const dir = ctx.hostPathFollow(`/${base}`);
   try {
-    accessSync(dir, constants.R_OK | constants.X_OK);
+    accessSync(ctx.hostPathFollow(`/${base}`), constants.R_OK | constants.X_OK);
     return undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -117,7 +117,7 @@ export async function unreadableGlobBase(ctx: ProbeContext, pattern: string): Pr
   }
 }
 
-/** Characters that make a pattern more than `*`, `?` and `[...]` (or might escape one): left to fast-glob. */
+/** Characters that make a pattern more than `*`, `?` and `[...]` (or might escape one): left to glob-walk.ts. */
 const EXOTIC = /[\\{}()!+@]/;
 
 /** fast-glob's isDynamicPattern() for a pattern without EXOTIC characters. */
@@ -139,50 +139,11 @@ export function isGlobPattern(pattern: string): boolean {
   return close !== -1 && /,|\.\./.test(pattern.slice(open, close));
 }
 
-type FastGlob = typeof import('fast-glob');
-let fastGlob: FastGlob | undefined;
-
-/** fast-glob costs about 25 ms to load and a few ms per call to set up: loaded for the patterns that need it. */
-async function loadFastGlob(): Promise<FastGlob> {
-  fastGlob ??= (await import('fast-glob')).default;
-  return fastGlob;
-}
-
 /** fast-glob's base directory (relative, `.` for the root) of a pattern without EXOTIC characters. */
 function plainGlobBase(pattern: string): string {
   const segments = pattern.replace(/^\/+/, '').split('/');
   const first = segments.findIndex(hasPlainWildcard);
   return segments.slice(0, first === -1 ? segments.length : first).join('/') || '.';
-}
-
-async function fastGlobHostPaths(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<string[]> {
-  const fg = await loadFastGlob();
-  const relPattern = pattern.replace(/^\/+/, '');
-  // Under --root the literal base directory is resolved inside the root (its symlinks are the mounted host's, not
-  // this machine's); fast-glob walks on from there without following links.
-  const base = fg.generateTasks([relPattern])[0]?.base ?? '.';
-  const rooted = !ctx.onHost && base !== '.' && relPattern.startsWith(`${base}/`);
-  const cwd = rooted ? ctx.hostPathFollow(`/${base}`) : ctx.root;
-  // suppressErrors keeps fast-glob going past what it cannot read; what could not be read is still said.
-  const recordingReaddir = ((dir: string, options: unknown) => {
-    try {
-      return readdirSync(dir, options as never);
-    } catch (err) {
-      if (!isAbsent(err)) problems?.push(`${ctx.toHostPath(dir)}: ${errorCode(err) ?? 'not readable'}`);
-      throw err;
-    }
-  }) as typeof readdirSync;
-  const found = fg.sync(rooted ? relPattern.slice(base.length + 1) : relPattern, {
-    cwd,
-    dot: true,
-    onlyFiles: false,
-    followSymbolicLinks: false,
-    suppressErrors: true,
-    unique: true,
-    deep,
-    fs: { readdirSync: recordingReaddir },
-  });
-  return found.map((rel) => canonicalRunPath(ctx, rooted ? `/${base}/${rel}` : `/${rel}`));
 }
 
 const segmentMatchers = new Map<string, (name: string) => boolean>();
@@ -202,21 +163,13 @@ function segmentMatcher(segment: string): (name: string) => boolean {
  * a literal segment is one lstat, a wildcard one readdir of the directory reached so far. The result is what
  * fast-glob gives with dot, onlyFiles: false, followSymbolicLinks: false and `deep`: a match may be of any
  * type (a dangling symlink too), but the way to it goes through real directories only, and it lies at most
- * `deep` levels below the pattern's literal base directory. Undefined when the pattern needs fast-glob.
+ * `deep` levels below the pattern's literal base directory. Undefined when the pattern needs glob-walk.ts.
  */
 export function expandSegments(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): string[] | undefined {
   // Names that are not valid UTF-8 are left out here: their text is not a path that can be opened.
   return expandSegmentNames(ctx, pattern, deep, problems)
     ?.filter((n) => !n.bytes)
     .map((n) => n.text);
-}
-
-/**
- * The path this process opens for a host path given as bytes. (Under --root a path with such a name is not
- * resolved through symbolic links inside the root, as text paths are: it is opened as it is spelled.)
- */
-export function hostPathBytes(ctx: ProbeContext, bytes: Buffer): Buffer {
-  return ctx.onHost ? bytes : Buffer.concat([Buffer.from(ctx.root), bytes]);
 }
 
 function canonicalName(ctx: ProbeContext, n: ByteName): ByteName {
@@ -247,7 +200,7 @@ export function expandSegmentNames(ctx: ProbeContext, pattern: string, deep: num
         const matches = segmentMatcher(seg);
         let entries;
         try {
-          entries = readdirSync(dir.bytes ? hostPathBytes(ctx, dir.bytes) : ctx.hostPathFollow(dir.text), { withFileTypes: true, encoding: 'buffer' });
+          entries = readdirSync(dir.bytes ? ctx.hostPathFollowBytes(dir.bytes) : ctx.hostPathFollow(dir.text), { withFileTypes: true, encoding: 'buffer' });
         } catch (err) {
           // Missing or not a directory: nothing there. Unreadable: said, so the rule is not clean unseen.
           if (!isAbsent(err)) problems?.push(`${dir.text}: ${errorCode(err) ?? 'not readable'}`);
@@ -261,7 +214,7 @@ export function expandSegmentNames(ctx: ProbeContext, pattern: string, deep: num
         const p = joinName(dir, { text: seg });
         let st;
         try {
-          st = lstatSync(p.bytes ? hostPathBytes(ctx, p.bytes) : ctx.hostPath(p.text), { throwIfNoEntry: false });
+          st = lstatSync(p.bytes ? ctx.hostPathBytes(p.bytes) : ctx.hostPath(p.text), { throwIfNoEntry: false });
         } catch (err) {
           if (!isAbsent(err)) problems?.push(`${dir.text}: ${errorCode(err) ?? 'not readable'}`);
           continue;
@@ -275,18 +228,23 @@ export function expandSegmentNames(ctx: ProbeContext, pattern: string, deep: num
   return [...unique.values()].map((n) => canonicalName(ctx, n));
 }
 
-/** The existing host paths a glob names (without following symlinks, at most `deep` levels below its base). */
+/**
+ * The existing host paths a glob names (without following symlinks, at most `deep` levels below its base), for
+ * readers that address paths as text. A name that is not valid UTF-8 cannot be: it is said in `problems` (so
+ * the rule is partly unchecked), never read under its lossy spelling, which may be another file.
+ */
 export async function globHostPaths(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<string[]> {
-  return expandSegments(ctx, pattern, deep, problems) ?? fastGlobHostPaths(ctx, pattern, deep, problems);
+  const names = await globHostPathNames(ctx, pattern, deep, problems);
+  for (const n of names) if (n.bytes) problems?.push(`${n.text}: the name is not valid UTF-8 (not read)`);
+  return names.filter((n) => !n.bytes).map((n) => n.text);
 }
 
 /**
- * globHostPaths with names as bytes where the segment walk reads them. fast-glob (patterns with `**` or
- * extglobs) reads names as text: a name that is not UTF-8 is then only seen by its lossy spelling, which is
- * looked at as the path it names (a real object of that name, or nothing), never as the other one.
+ * Every host path a glob names, with names as bytes: the segment walk for `*`, `?` and `[...]`, the byte-aware
+ * walk of glob-walk.ts for the rest (`**`, braces, extglobs, escapes).
  */
-async function globHostPathNames(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<ByteName[]> {
-  return expandSegmentNames(ctx, pattern, deep, problems) ?? (await fastGlobHostPaths(ctx, pattern, deep, problems)).map((text) => ({ text }));
+export async function globHostPathNames(ctx: ProbeContext, pattern: string, deep: number, problems?: string[]): Promise<ByteName[]> {
+  return expandSegmentNames(ctx, pattern, deep, problems) ?? (await walkGlob(ctx, pattern, deep, problems)).map((n) => canonicalName(ctx, n));
 }
 
 export const pathProbe: Probe<PathCheck, PathFacts> = {
@@ -304,13 +262,15 @@ export const pathProbe: Probe<PathCheck, PathFacts> = {
           if (unreadable) problems.push(unreadable);
           const hostPaths = dynamic ? await globHostPathNames(ctx, spelling, check.maxDepth ?? DEFAULT_GLOB_DEPTH, problems) : [{ text: canonicalRunPath(ctx, spelling) }];
           for (const hp of hostPaths) {
-            if (entries.has(hp.text)) continue;
+            // Keyed by bytes: a name that is not UTF-8 and a name spelled like its escape are two objects.
+            const key = byteNameKey(hp);
+            if (entries.has(key)) continue;
             const e = describePathEntry(ctx, hp.text, hp.bytes);
             if (typeof e === 'string') problems.push(e);
-            else if (e) entries.set(hp.text, e);
+            else if (e) entries.set(key, e);
           }
         }
-        facts.set(pattern, { entries: [...entries.values()], problems });
+        facts.set(pattern, { entries: [...entries.values()], problems: [...new Set(problems)] });
       }
     }
     return facts;

@@ -173,6 +173,8 @@ export function snapshotSource(snapshot: Snapshot): FactSource {
     varRunIsRun,
     hostPath: noHostFiles,
     hostPathFollow: noHostFiles,
+    hostPathBytes: (p) => noHostFiles(p.toString('hex')),
+    hostPathFollowBytes: (p) => noHostFiles(p.toString('hex')),
     toHostPath: (p) => p,
     memo<T>(key: string, compute: () => T): T {
       if (!memo.has(key)) memo.set(key, compute());

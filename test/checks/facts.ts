@@ -14,6 +14,8 @@ export function fakeContext(overrides: Partial<ProbeContext> = {}): ProbeContext
     varRunIsRun: true,
     hostPath: (p) => p,
     hostPathFollow: (p) => p,
+    hostPathBytes: (p) => p,
+    hostPathFollowBytes: (p) => p,
     toHostPath: (p) => p,
     memo<T>(key: string, compute: () => T): T {
       if (!cache.has(key)) cache.set(key, compute());

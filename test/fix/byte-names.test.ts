@@ -74,3 +74,67 @@ rules:
     expect(refused.stderr).toMatch(/value "targetHex" is not the bytes of/);
   });
 });
+
+// Patterns that fast-glob would walk (`**`, extglobs, braces) read names as bytes too: a directory whose name
+// is not UTF-8 below such a pattern is found and entered, reported with \xHH and its bytes, and kept apart from
+// the U+FFFD spelling (a user's directory, excluded) and from a name spelled with real backslashes (another
+// directory of the same text, also matched: two findings, each removed as itself).
+describe('byte names below `**`, extglob and brace patterns', () => {
+  it('are found, reported and removed as their bytes; look-alikes are other objects', () => {
+    const lib = path.join(tmp, 'deep');
+    const nested = path.join(lib, 'a', 'nested');
+    mkdirSync(nested, { recursive: true });
+    const residue = Buffer.concat([Buffer.from(`${nested}/`), b('etcd-bad\xff\xfe')]);
+    mkdirSync(residue);
+    // A byte-named directory on the way: only a byte-exact walk can enter it.
+    const wayDir = Buffer.concat([Buffer.from(`${lib}/`), b('k\xe9-old')]);
+    mkdirSync(Buffer.concat([wayDir, Buffer.from('/kine-bad')]), { recursive: true });
+    writeFileSync(Buffer.concat([residue, Buffer.from('/member')]), 'residue');
+    const twin = path.join(nested, 'etcd-bad\ufffd\ufffd');
+    mkdirSync(twin);
+    writeFileSync(path.join(twin, 'keep'), 'user data');
+    const backslashes = path.join(nested, 'etcd-bad\\xff\\xfe');
+    mkdirSync(backslashes);
+    const rules = path.join(tmp, 'deep-rules.yaml');
+    writeFileSync(
+      rules,
+      `pack: bytes
+rules:
+  - id: bytes-deep
+    title: etcd dirs anywhere below
+    severity: low
+    description: etcd data dirs
+    tags: []
+    profiles: [post-reset]
+    check: { kind: path, paths: ['${lib}/**/@(etcd|kine)-bad*', '${lib}/{a,b}/nested/etcd-bad*'], exclude: ['${twin}'] }
+    fix: { commands: ['rm -rf -- {{target}}'] }
+    rebootClears: false
+    references: []
+`,
+    );
+    const report = path.join(tmp, 'deep-scan.json');
+    const scan = runCli(['scan', '--no-builtin', '--rules', rules, '--format', 'json', '--output', report]);
+    expect(scan.status, scan.stderr).toBe(1);
+    const result = JSON.parse(runShell('cat', [report]).stdout) as ScanResult;
+    const findings = result.results.flatMap((r) => r.findings).map((f) => [f.target, f.vars.targetHex]);
+    expect(findings.sort()).toEqual(
+      [
+        [`${lib}/k\\xe9-old/kine-bad`, Buffer.concat([wayDir, Buffer.from('/kine-bad')]).toString('hex')],
+        [`${nested}/etcd-bad\\xff\\xfe`, residue.toString('hex')],
+        [`${nested}/etcd-bad\\xff\\xfe`, undefined],
+      ].sort(),
+    );
+    const script = path.join(tmp, 'deep-fix.sh');
+    const fix = runCli(['fix', '--no-builtin', '--rules', rules, '--from', report, '-o', script]);
+    expect(fix.status, fix.stderr).toBe(0);
+    expect(runShell('shellcheck', [script]).stdout).toBe('');
+    const run = runShell('dash', [script]);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(existsSync(residue)).toBe(false);
+    expect(existsSync(backslashes)).toBe(false);
+    expect(existsSync(Buffer.concat([wayDir, Buffer.from('/kine-bad')]))).toBe(false);
+    expect(existsSync(wayDir)).toBe(true);
+    expect(readdirSync(twin)).toEqual(['keep']);
+    expect(readdirSync(nested)).toEqual(['etcd-bad\ufffd\ufffd']);
+  });
+});

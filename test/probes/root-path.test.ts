@@ -20,6 +20,11 @@ symlinkSync('/', at('srv/slash'));
 symlinkSync('/etc/loop-b', at('etc/loop-a'));
 symlinkSync('/etc/loop-a', at('etc/loop-b'));
 symlinkSync('run', at('var-run'));
+// Names that are not UTF-8: an absolute link on the way to one, and a link whose target is one.
+const raw = (s: string): Buffer => Buffer.from(s, 'latin1');
+mkdirSync(Buffer.concat([Buffer.from(at('srv/')), raw('d\xff')]));
+symlinkSync('/srv', at('data'));
+symlinkSync(raw('/srv/d\xff'), at('etc/bad-link'));
 
 describe('rootPathResolver', () => {
   const r = rootPathResolver(root);
@@ -51,5 +56,13 @@ describe('rootPathResolver', () => {
 
   it('a path that does not exist maps to where it would be', () => {
     expect(r.follow('/no/such/file')).toBe(at('no/such/file'));
+  });
+
+  it('resolves byte paths inside the root too, and never decodes a byte name into text', () => {
+    expect(r.followBytes(Buffer.concat([Buffer.from('/data/'), raw('d\xff')]))).toEqual(Buffer.concat([Buffer.from(at('srv/')), raw('d\xff')]));
+    expect(r.noFollowBytes(Buffer.concat([Buffer.from('/data/'), raw('d\xff/x')]))).toEqual(Buffer.concat([Buffer.from(at('srv/')), raw('d\xff/x')]));
+    expect(r.followBytes(Buffer.from('/etc/bad-link'))).toEqual(Buffer.concat([Buffer.from(at('srv/')), raw('d\xff')]));
+    expect(() => r.follow('/etc/bad-link')).toThrow(/EILSEQ/);
+    expect(r.noFollow('/etc/bad-link')).toBe(at('etc/bad-link'));
   });
 });
