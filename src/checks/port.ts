@@ -28,9 +28,12 @@ export const portCheck: CheckDefinition<'port', Listener[], PortFixVars> = {
     const protocols = check.protocols ?? ['tcp', 'udp'];
     const address = globMatcher(check.addresses);
     const grouped = new Map<string, Listener[]>();
+    // Sockets whose owners may be incomplete (processes not readable): which ones, and why.
+    const unsure = new Map<string, string>();
     for (const l of listeners) {
       if (!check.ports.includes(l.localPort) || !protocols.includes(l.protocol)) continue;
       if (address && !address(l.localAddress)) continue;
+      if (l.ownersUnread) unsure.set(`${l.protocol}/${l.localPort}`, l.ownersUnread);
       if (l.owners.length > 0 && l.owners.every(foreignOwner)) continue;
       const key = `${l.protocol}/${l.localPort}`;
       grouped.set(key, [...(grouped.get(key) ?? []), l]);
@@ -38,13 +41,18 @@ export const portCheck: CheckDefinition<'port', Listener[], PortFixVars> = {
     const findings: RawFinding<PortFixVars>[] = [...grouped].map(([key, ls]) => {
       const owners = [...new Map(ls.flatMap((l) => l.owners).map((o) => [o.pid, o])).values()].sort((a, b) => a.pid - b.pid);
       const addrs = [...new Set(ls.map((l) => (l.family === 'ipv6' ? `[${l.localAddress}]` : l.localAddress)))].join(', ');
-      const who = owners.length > 0 ? `held by ${owners.map((o) => `${o.comm}[${o.pid}]`).join(', ')}` : 'no owning process visible (kernel socket or another user)';
+      const unread = unsure.has(key) ? ' (some processes could not be read)' : '';
+      const who = owners.length > 0 ? `held by ${owners.map((o) => `${o.comm}[${o.pid}]`).join(', ')}${unread}` : unread ? `owning process not known${unread}` : 'no owning process visible (kernel socket or another user)';
       return {
         target: key,
         evidence: `listening on ${addrs}; ${who}`,
         vars: { target: key, port: key.split('/')[1] ?? '', protocol: ls[0]?.protocol ?? 'tcp', pids: owners.map((o) => String(o.pid)) },
       };
     });
-    return { findings };
+    // Owners unknown is not owners none: the port may be another engine's (not residue), and a fix would miss its
+    // holder. Partly checked, with the processes that could not be read.
+    const reasons = [...new Set(unsure.values())];
+    const partial = unsure.size > 0 ? `owners of ${[...unsure.keys()].sort().join(', ')} not fully known: ${reasons.join('; ')}` : undefined;
+    return partial ? { findings, partial } : { findings };
   },
 };
