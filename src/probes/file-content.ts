@@ -43,7 +43,11 @@ export const fileContentProbe: Probe<FileContentCheck, FileContentFacts> = {
         const unlisted: string[] = [];
         const paths = isGlobPattern(pattern) ? await globHostPaths(ctx, pattern, 2, unlisted) : [pattern];
         // A directory on the glob's way that could not be listed is a problem of the rule, like an unreadable file.
-        const files: FileText[] = unlisted.map((u) => ({ hostPath: u.slice(0, u.lastIndexOf(': ')), problem: `cannot list: ${u.slice(u.lastIndexOf(': ') + 2)}` }));
+        // (A match whose name is not valid UTF-8 is one too: it cannot be addressed as text, so it is not read.)
+        const files: FileText[] = unlisted.map((u) => {
+          const why = u.slice(u.lastIndexOf(': ') + 2);
+          return { hostPath: u.slice(0, u.lastIndexOf(': ')), problem: /^E[A-Z]+$/.test(why) ? `cannot list: ${why}` : why };
+        });
         for (const p of paths) {
           if (!byPath.has(p)) byPath.set(p, readHostFile(ctx, p));
           const f = byPath.get(p);

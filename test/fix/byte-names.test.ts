@@ -138,3 +138,36 @@ rules:
     expect(readdirSync(nested)).toEqual(['etcd-bad\ufffd\ufffd']);
   });
 });
+
+// A reader that addresses files as text (file-content) cannot read a match whose name is not UTF-8 as itself:
+// the rule is partly unchecked with the name, never clean because the name was decoded into another one.
+describe('byte names matched by a file-content glob', () => {
+  it('make the rule unchecked with the escaped name (exit 3), not clean', () => {
+    const dir = path.join(tmp, 'conf');
+    mkdirSync(dir);
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), b('99-k8s\xff.conf')]), 'net.bridge.bridge-nf-call-iptables = 1\n');
+    writeFileSync(path.join(dir, '10-user.conf'), 'vm.swappiness = 10\n');
+    const rules = path.join(tmp, 'content-rules.yaml');
+    writeFileSync(
+      rules,
+      `pack: bytes
+rules:
+  - id: bytes-sysctl
+    title: Kubernetes sysctl lines
+    severity: low
+    description: bridge-nf lines
+    tags: []
+    profiles: [post-reset]
+    check: { kind: file-content, paths: ['${dir}/*.conf', '${dir}/**/*.conf'], regex: '^net\\.bridge\\.' }
+    fix: { commands: ['sed -i {{sedDelete}} -- {{target}}'] }
+    rebootClears: false
+    references: []
+`,
+    );
+    const scan = runCli(['scan', '--no-builtin', '--rules', rules, '--format', 'json']);
+    const r = (JSON.parse(scan.stdout) as ScanResult).results[0];
+    expect(r?.status, scan.stderr).toBe('unchecked');
+    expect(r?.reason).toContain(`${dir}/99-k8s\\xff.conf: the name is not valid UTF-8 (not read)`);
+    expect(scan.status).toBe(3);
+  });
+});
