@@ -18,11 +18,13 @@ export const cgroupCheck: CheckDefinition<'cgroup', CgroupDir[], CgroupFixVars> 
     const hits = dirs.filter((d) => d.depth <= maxDepth && matches(d.name));
     // One finding per tree: a matching cgroup under another matching cgroup is part of the same leftover.
     const tops = hits.filter((d) => !hits.some((o) => o !== d && d.hostPath.startsWith(`${o.hostPath}/`)));
-    const findings: RawFinding<CgroupFixVars>[] = tops.map((d) => ({
+    // A cgroup whose path is not valid UTF-8 cannot be removed by text: said, never acted on by a look-alike.
+    const notText = tops.filter((d) => d.notText).map((d) => `${d.hostPath}: the name is not valid UTF-8 (not checked; remove it by hand)`);
+    const findings: RawFinding<CgroupFixVars>[] = tops.filter((d) => !d.notText).map((d) => ({
       target: d.hostPath,
       evidence: `${d.hierarchy === 'v2' ? 'cgroup v2' : `cgroup hierarchy ${d.hierarchy}`}, ${d.children} child cgroup${d.children === 1 ? '' : 's'}`,
       vars: { target: d.hostPath, name: d.name, hierarchy: d.hierarchy },
     }));
-    return { findings };
+    return notText.length > 0 ? { findings, partial: notText.join('; ') } : { findings };
   },
 };

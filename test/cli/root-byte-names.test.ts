@@ -59,3 +59,45 @@ describe('--root with names that are not valid UTF-8', () => {
     expect(run.stdout).not.toContain('etcd-decoy');
   });
 });
+
+// Other names read from directories: network namespaces in /run/netns and cgroups. One whose name is not UTF-8
+// is neither decoded into its U+FFFD look-alike (a different, real object, found as itself) nor acted on by
+// text: the rule is partly checked with the escaped name.
+describe('--root: namespaces and cgroups with names that are not valid UTF-8', () => {
+  const host = path.join(tmp, 'host2');
+  mkdirSync(path.join(host, 'etc'), { recursive: true });
+  mkdirSync(path.join(host, 'proc', '1'), { recursive: true });
+  writeFileSync(path.join(host, 'proc', '1', 'mountinfo'), '');
+  mkdirSync(path.join(host, 'run', 'netns'), { recursive: true });
+  writeFileSync(join(host, '/run/netns/', b('cni-\xff')), '');
+  writeFileSync(path.join(host, 'run', 'netns', 'cni-\ufffd'), '');
+  mkdirSync(path.join(host, 'sys', 'fs', 'cgroup'), { recursive: true });
+  writeFileSync(path.join(host, 'sys', 'fs', 'cgroup', 'cgroup.controllers'), 'cpu memory\n');
+  mkdirSync(join(host, '/sys/fs/cgroup/', b('kubepods\xff'), '/pod1'), { recursive: true });
+  mkdirSync(path.join(host, 'sys', 'fs', 'cgroup', 'kubepods\ufffd'));
+  const rules = path.join(tmp, 'names-rules.yaml');
+  const rule = (id: string, check: string): string => `  - id: ${id}
+    title: leftover ${id}
+    severity: low
+    description: leftover
+    tags: []
+    profiles: [post-reset]
+    check: ${check}
+    fix: { commands: ['true {{target}}'] }
+    rebootClears: true
+    references: []
+`;
+  writeFileSync(rules, `pack: names\nrules:\n${rule('t-netns', "{ kind: netns, names: ['cni-*'] }")}${rule('t-cgroup', "{ kind: cgroup, names: ['kubepods*'] }")}`);
+
+  it('reports the look-alike as itself and the byte name as not checked', () => {
+    const run = runCli(['scan', '--no-builtin', '--rules', rules, '--root', host, '--format', 'json']);
+    expect(run.status, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as ScanResult;
+    const netns = report.results.find((r) => r.ruleId === 't-netns');
+    expect(netns?.findings.map((f) => f.target)).toEqual(['cni-\ufffd']);
+    expect(netns?.reason).toBe('partly unchecked: /run/netns/cni-\\xff: the name is not valid UTF-8 (not checked; remove it by hand)');
+    const cgroup = report.results.find((r) => r.ruleId === 't-cgroup');
+    expect(cgroup?.findings.map((f) => [f.target, f.evidence])).toEqual([['/sys/fs/cgroup/kubepods\ufffd', 'cgroup v2, 0 child cgroups']]);
+    expect(cgroup?.reason).toBe('partly unchecked: /sys/fs/cgroup/kubepods\\xff: the name is not valid UTF-8 (not checked; remove it by hand)');
+  });
+});
