@@ -18,10 +18,16 @@ export const mountCheck: CheckDefinition<'mount', MountEntry[], MountFixVars> = 
     const fstype = globMatcher(check.fstypes);
     const source = globMatcher(check.sources);
     const findings = new Map<string, RawFinding<MountFixVars>>();
+    const notText = new Set<string>();
     for (const m of mounts) {
       if (point && !point(m.mountPoint)) continue;
       if (fstype && !fstype(m.fstype)) continue;
       if (source && !source(m.source)) continue;
+      // A mount point that is not valid UTF-8 cannot be unmounted by text: said, never acted on by a look-alike.
+      if (m.notText) {
+        notText.add(`${m.mountPoint}: the path is not valid UTF-8 (not checked; unmount it by hand)`);
+        continue;
+      }
       // Stacked mounts on one point are one leftover; the last (topmost) one describes it.
       findings.set(m.mountPoint, {
         target: m.mountPoint,
@@ -29,6 +35,6 @@ export const mountCheck: CheckDefinition<'mount', MountEntry[], MountFixVars> = 
         vars: { target: m.mountPoint, fstype: m.fstype, source: m.source },
       });
     }
-    return { findings: [...findings.values()] };
+    return notText.size > 0 ? { findings: [...findings.values()], partial: [...notText].join('; ') } : { findings: [...findings.values()] };
   },
 };

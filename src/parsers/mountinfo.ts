@@ -14,8 +14,10 @@ export interface MountEntry {
   majorMinor: string;
   /** The root of the mount within its filesystem (decoded); `net:[4026532247]` for an nsfs bind of a netns. */
   root: string;
-  /** Decoded. */
+  /** Decoded. A path that is not valid UTF-8 has `\xHH` for each raw byte (and `notText` is set). */
   mountPoint: string;
+  /** The mount point (or root) is not valid UTF-8: it cannot be named as text, so nothing may act on it by text. */
+  notText?: true;
   /** Per-mount options (rw,nosuid,relatime...). */
   options: string;
   /** Optional fields as printed, e.g. `['shared:3']` or `['master:1']`. */

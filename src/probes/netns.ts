@@ -23,7 +23,7 @@ export const netnsProbe: Probe<NetnsCheck, NamedNetns[]> = {
     const dirs = ctx.varRunIsRun ? ['/run/netns'] : ['/run/netns', '/var/run/netns'];
     const nsfsMounts = new Set(
       readMounts(ctx)
-        .filter((m) => m.fstype === 'nsfs' || m.fstype === 'proc')
+        .filter((m) => (m.fstype === 'nsfs' || m.fstype === 'proc') && !m.notText)
         .map((m) => canonicalRunPath(ctx, m.mountPoint)),
     );
     const out: NamedNetns[] = [];

@@ -60,14 +60,22 @@ describe('--root with names that are not valid UTF-8', () => {
   });
 });
 
-// Other names read from directories: network namespaces in /run/netns and cgroups. One whose name is not UTF-8
+// Other names the kernel gives as bytes: network namespaces in /run/netns, cgroups, mount points in mountinfo. One whose name is not UTF-8
 // is neither decoded into its U+FFFD look-alike (a different, real object, found as itself) nor acted on by
 // text: the rule is partly checked with the escaped name.
 describe('--root: namespaces and cgroups with names that are not valid UTF-8', () => {
   const host = path.join(tmp, 'host2');
   mkdirSync(path.join(host, 'etc'), { recursive: true });
   mkdirSync(path.join(host, 'proc', '1'), { recursive: true });
-  writeFileSync(path.join(host, 'proc', '1', 'mountinfo'), '');
+  // The host's mount table as the kernel prints it: raw bytes in a path (only space, tab, newline, \\ are escaped).
+  writeFileSync(
+    path.join(host, 'proc', '1', 'mountinfo'),
+    join(
+      '22 1 0:21 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n',
+      '100 22 0:50 / /var/lib/kubelet/pods/p1/volumes/kubernetes.io~empty-dir/', b('cache\xff'), ' rw,relatime shared:2 - tmpfs tmpfs rw\n',
+      '101 22 0:51 / /var/lib/kubelet/pods/p1/volumes/kubernetes.io~empty-dir/cache\ufffd rw,relatime shared:3 - tmpfs tmpfs rw\n',
+    ),
+  );
   mkdirSync(path.join(host, 'run', 'netns'), { recursive: true });
   writeFileSync(join(host, '/run/netns/', b('cni-\xff')), '');
   writeFileSync(path.join(host, 'run', 'netns', 'cni-\ufffd'), '');
@@ -87,7 +95,7 @@ describe('--root: namespaces and cgroups with names that are not valid UTF-8', (
     rebootClears: true
     references: []
 `;
-  writeFileSync(rules, `pack: names\nrules:\n${rule('t-netns', "{ kind: netns, names: ['cni-*'] }")}${rule('t-cgroup', "{ kind: cgroup, names: ['kubepods*'] }")}`);
+  writeFileSync(rules, `pack: names\nrules:\n${rule('t-netns', "{ kind: netns, names: ['cni-*'] }")}${rule('t-cgroup', "{ kind: cgroup, names: ['kubepods*'] }")}${rule('t-mount', "{ kind: mount, mountPoints: ['/var/lib/kubelet/pods/*/volumes/**'], fstypes: [tmpfs] }")}`);
 
   it('reports the look-alike as itself and the byte name as not checked', () => {
     const run = runCli(['scan', '--no-builtin', '--rules', rules, '--root', host, '--format', 'json']);
@@ -98,6 +106,11 @@ describe('--root: namespaces and cgroups with names that are not valid UTF-8', (
     expect(netns?.reason).toBe('partly unchecked: /run/netns/cni-\\xff: the name is not valid UTF-8 (not checked; remove it by hand)');
     const cgroup = report.results.find((r) => r.ruleId === 't-cgroup');
     expect(cgroup?.findings.map((f) => [f.target, f.evidence])).toEqual([['/sys/fs/cgroup/kubepods\ufffd', 'cgroup v2, 0 child cgroups']]);
+    const mount = report.results.find((r) => r.ruleId === 't-mount');
+    expect(mount?.findings.map((f) => f.target)).toEqual(['/var/lib/kubelet/pods/p1/volumes/kubernetes.io~empty-dir/cache\ufffd']);
+    expect(mount?.reason).toBe(
+      'partly unchecked: /var/lib/kubelet/pods/p1/volumes/kubernetes.io~empty-dir/cache\\xff: the path is not valid UTF-8 (not checked; unmount it by hand)',
+    );
     expect(cgroup?.reason).toBe('partly unchecked: /sys/fs/cgroup/kubepods\\xff: the name is not valid UTF-8 (not checked; remove it by hand)');
   });
 });
