@@ -2,6 +2,7 @@
 // read from every unit directory with one readdir each; plus load/active/enabled state from one
 // `systemctl show` when systemd is PID 1. Not systeminformation's services(): it greps `ps` and reports a
 // `tail -F /var/lib/kubelet/kubelet.log` as a running kubelet (ecosystem.md §1.2).
+import { isUtf8 } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync, readlinkSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { globsMatcher } from '../glob.js';
@@ -38,12 +39,19 @@ export interface UnitFacts {
 }
 
 function readDir(dir: string): Dirent[] {
+  let entries: Dirent[];
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     absentOrUnavailable(dir, err);
     return [];
   }
+  // Names come decoded as UTF-8, lossily: a name that is not UTF-8 would read as its U+FFFD look-alike (another
+  // file, removed in its place). systemd loads no such file as a unit (unit names are ASCII), so they are left
+  // out; only a directory holding a U+FFFD is read again as bytes to tell them apart.
+  if (!entries.some((e) => e.name.includes('\ufffd'))) return entries;
+  const real = new Set(readdirSync(dir, { encoding: 'buffer' }).filter((n) => isUtf8(n)).map((n) => n.toString('utf8')));
+  return entries.filter((e) => real.has(e.name));
 }
 
 /** Resolves a link as the scanned host would (an absolute target lies under --root, not on this machine). */

@@ -83,6 +83,9 @@ describe('--root: namespaces and cgroups with names that are not valid UTF-8', (
   writeFileSync(path.join(host, 'sys', 'fs', 'cgroup', 'cgroup.controllers'), 'cpu memory\n');
   mkdirSync(join(host, '/sys/fs/cgroup/', b('kubepods\xff'), '/pod1'), { recursive: true });
   mkdirSync(path.join(host, 'sys', 'fs', 'cgroup', 'kubepods\ufffd'));
+  // A unit directory entry that is not UTF-8: no unit to systemd (unit names are ASCII), and no U+FFFD file here.
+  mkdirSync(path.join(host, 'etc', 'systemd', 'system'), { recursive: true });
+  writeFileSync(join(host, '/etc/systemd/system/', b('kubelet\xff.service')), '[Service]\n');
   const rules = path.join(tmp, 'names-rules.yaml');
   const rule = (id: string, check: string): string => `  - id: ${id}
     title: leftover ${id}
@@ -95,7 +98,7 @@ describe('--root: namespaces and cgroups with names that are not valid UTF-8', (
     rebootClears: true
     references: []
 `;
-  writeFileSync(rules, `pack: names\nrules:\n${rule('t-netns', "{ kind: netns, names: ['cni-*'] }")}${rule('t-cgroup', "{ kind: cgroup, names: ['kubepods*'] }")}${rule('t-mount', "{ kind: mount, mountPoints: ['/var/lib/kubelet/pods/*/volumes/**'], fstypes: [tmpfs] }")}`);
+  writeFileSync(rules, `pack: names\nrules:\n${rule('t-netns', "{ kind: netns, names: ['cni-*'] }")}${rule('t-cgroup', "{ kind: cgroup, names: ['kubepods*'] }")}${rule('t-mount', "{ kind: mount, mountPoints: ['/var/lib/kubelet/pods/*/volumes/**'], fstypes: [tmpfs] }")}${rule('t-unit', "{ kind: systemd-unit, units: ['kubelet*.service'] }")}`);
 
   it('reports the look-alike as itself and the byte name as not checked', () => {
     const run = runCli(['scan', '--no-builtin', '--rules', rules, '--root', host, '--format', 'json']);
@@ -111,6 +114,8 @@ describe('--root: namespaces and cgroups with names that are not valid UTF-8', (
     expect(mount?.reason).toBe(
       'partly unchecked: /var/lib/kubelet/pods/p1/volumes/kubernetes.io~empty-dir/cache\\xff: the path is not valid UTF-8 (not checked; unmount it by hand)',
     );
+    const unit = report.results.find((r) => r.ruleId === 't-unit');
+    expect([unit?.status, unit?.findings]).toEqual(['clean', []]);
     expect(cgroup?.reason).toBe('partly unchecked: /sys/fs/cgroup/kubepods\\xff: the name is not valid UTF-8 (not checked; remove it by hand)');
   });
 });
