@@ -15,6 +15,7 @@ function factsFor(subjects: readonly string[], c: Condition, facts: ReadonlyMap<
   for (const k of keys) {
     const f = facts.get(k);
     if (!f) return `no fact for ${JSON.stringify(c)}`;
+    if (f.unseen !== undefined) return f.unseen;
     found.push(f);
   }
   return found;

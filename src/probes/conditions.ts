@@ -3,9 +3,11 @@
 // them. Runs only for matches of rules that have conditions.
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { nameFromBytes } from '../byte-names.js';
 import { globsMatcher } from '../glob.js';
 import { flattenConditions, isContainsEntry, isNotOwnedByPackage, isPresentWithoutPackage, type Condition } from '../model/conditions.js';
 import type { ProbeContext } from './context.js';
+import { errorCode, isAbsent } from './fs-errors.js';
 import { globHostPaths, isGlobPattern } from './paths.js';
 import { describeOwnership, lookupOwnership, type Ownership } from './provenance.js';
 
@@ -22,6 +24,11 @@ export interface ConditionFact {
    * holds (containerd's k8s.io state beside Docker's moby). Absent: the whole match.
    */
   removable?: string[];
+  /**
+   * Why the fact could not be judged (a directory on the way unreadable, a name in it not valid UTF-8): the match
+   * is then partly unchecked with this reason, never judged on what could be seen.
+   */
+  unseen?: string;
 }
 
 export interface ConditionRequest {
@@ -52,15 +59,27 @@ interface WalkEntry {
 }
 
 /** Everything below `dir` (not following symlinks), as a tree, skipping ignored subtrees; undefined past the bound. */
-function walk(ctx: ProbeContext, dir: string, ignored: (p: string) => boolean): { entries: WalkEntry[]; top: WalkEntry } | undefined {
+function walk(ctx: ProbeContext, dir: string, ignored: (p: string) => boolean): { entries: WalkEntry[]; top: WalkEntry; unseen: string[] } | undefined {
   const out: WalkEntry[] = [];
+  const unseen: string[] = [];
   const top: WalkEntry = { path: dir, dir: true, empty: false, holdsIgnored: false, children: [] };
   const visit = (d: WalkEntry, depth: number): boolean => {
     let names: import('node:fs').Dirent[];
+    let real: string;
     try {
-      names = readdirSync(ctx.hostPathFollow(d.path), { withFileTypes: true });
-    } catch {
+      real = ctx.hostPathFollow(d.path);
+      names = readdirSync(real, { withFileTypes: true });
+    } catch (err) {
+      // Gone meanwhile: nothing there. Unreadable: what it holds is not known, so nothing is judged on it.
+      if (!isAbsent(err)) unseen.push(`${d.path}: ${errorCode(err) ?? 'not readable'}`);
       return true;
+    }
+    // Names come decoded lossily: one that is not UTF-8 would be judged (and removed) as its U+FFFD look-alike.
+    if (names.some((e) => e.name.includes('\ufffd'))) {
+      for (const raw of readdirSync(real, { encoding: 'buffer' })) {
+        const n = nameFromBytes(raw);
+        if (n.bytes) unseen.push(`${d.path}/${n.text}: the name is not valid UTF-8`);
+      }
     }
     d.empty = names.length === 0;
     for (const e of names) {
@@ -81,7 +100,7 @@ function walk(ctx: ProbeContext, dir: string, ignored: (p: string) => boolean): 
     }
     return true;
   };
-  return visit(top, 1) ? { entries: out, top } : undefined;
+  return visit(top, 1) ? { entries: out, top, unseen } : undefined;
 }
 
 function lstatType(ctx: ProbeContext, p: string): 'dir' | 'other' | undefined {
@@ -114,7 +133,8 @@ function planOwnership(ctx: ProbeContext, subject: string, ignore: readonly stri
   if (!tree) {
     return { lookups: [], judge: () => ({ holds: true, detail: `more than ${MAX_WALK_ENTRIES} entries: not attributed to a package`, unowned: [subject] }) };
   }
-  const { entries, top } = tree;
+  const { entries, top, unseen } = tree;
+  if (unseen.length > 0) return { lookups: [], judge: () => ({ holds: false, detail: 'not judged', unseen: `cannot tell what in ${subject} a package owns: ${unseen.join('; ')}` }) };
   // Looked up: every file, and every directory with nothing of another engine's below it (only those can be
   // removed whole). A directory holding another engine's state is never looked up, nor removed.
   // Under /etc the directory's own owner costs nothing (the conffiles) and is worth saying.
@@ -160,11 +180,13 @@ function planOwnership(ctx: ProbeContext, subject: string, ignore: readonly stri
 async function containsEntryFact(ctx: ProbeContext, subject: string, globs: readonly string[]): Promise<ConditionFact> {
   if (lstatType(ctx, subject) !== 'dir') return { holds: false, detail: 'not a directory' };
   const found: string[] = [];
+  const unseen: string[] = [];
   for (const g of globs) {
     const pattern = `${subject.replace(/\/+$/, '')}/${g}`;
-    if (isGlobPattern(pattern)) found.push(...(await globHostPaths(ctx, pattern, g.split('/').length)));
+    if (isGlobPattern(pattern)) found.push(...(await globHostPaths(ctx, pattern, g.split('/').length, unseen)));
     else if (lstatType(ctx, pattern)) found.push(pattern);
   }
+  if (unseen.length > 0) return { holds: false, detail: 'not judged', unseen: `cannot tell what ${subject} holds: ${unseen.join('; ')}` };
   if (found.length === 0) return { holds: false, detail: `holds none of ${globs.join(', ')}` };
   const more = found.length > 2 ? ` and ${found.length - 2} more` : '';
   return { holds: true, detail: `holds ${found.slice(0, 2).map((p) => relativeTo(subject, p)).join(', ')}${more}`, removable: found };

@@ -171,3 +171,39 @@ rules:
     expect(scan.status).toBe(3);
   });
 });
+
+// Conditions judge what a directory holds (notOwnedByPackage lists what a clean-up may remove): a name in it that
+// is not UTF-8 would be judged, and listed for removal, as its U+FFFD look-alike. The match is not judged then:
+// partly unchecked with the name, and nothing of the directory is planned for removal.
+describe('byte names inside a directory judged by a condition', () => {
+  it('leave the match unjudged (unchecked, exit 3) instead of listing the look-alike as removable', () => {
+    const dir = path.join(tmp, 'judged');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, '10-calico.conflist'), '{}');
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), b('x\xff')]), 'residue');
+    writeFileSync(path.join(dir, 'x\ufffd'), 'user data');
+    const rules = path.join(tmp, 'judged-rules.yaml');
+    writeFileSync(
+      rules,
+      `pack: bytes
+rules:
+  - id: bytes-judged
+    title: CNI configuration no package owns
+    severity: low
+    description: CNI configuration
+    tags: []
+    profiles: [post-reset]
+    check: { kind: path, paths: ['${dir}'], type: dir, when: [{ notOwnedByPackage: true }] }
+    fix: { commands: ['rm -rf -- {{removable[]}}'] }
+    rebootClears: false
+    references: []
+`,
+    );
+    const scan = runCli(['scan', '--no-builtin', '--rules', rules, '--format', 'json']);
+    const r = (JSON.parse(scan.stdout) as ScanResult).results[0];
+    expect(r?.status, scan.stderr).toBe('unchecked');
+    expect(r?.reason).toContain(`cannot tell what in ${dir} a package owns: ${dir}/x\\xff: the name is not valid UTF-8`);
+    expect(scan.stdout).not.toContain('x\ufffd');
+    expect(scan.status).toBe(3);
+  });
+});
