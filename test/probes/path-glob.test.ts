@@ -1,6 +1,7 @@
-// The path probe expands plain globs (`*`, `?`, `[...]`) itself, reading only the directories on the way; it
-// must give exactly what fast-glob (which it used before, and still uses for the other globs) gives with the
-// probe's options. Compared on a tree with dot files, symlinked and dangling entries, and depth limits.
+// The path probe expands plain globs (`*`, `?`, `[...]`) itself, reading only the directories on the way, and
+// walks the others (`**`, braces, extglobs, escapes) with glob-walk.ts, names read as bytes: both must give
+// exactly what fast-glob gives with the probe's options. Compared on a tree with dot files, symlinked and
+// dangling entries, and depth limits.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
