@@ -58,15 +58,15 @@ const graph = new Map<string, Edge[]>(sourceFiles(SRC).map((f) => [path.relative
 const layer = (module: string): string => module.split('/')[0] ?? '';
 const runtimeImports = (m: string): string[] => (graph.get(m) ?? []).filter((e) => !e.typeOnly).map((e) => e.to);
 
-/** Every module `m` reaches through runtime imports, with one path to it (for the message). */
-function reachable(m: string): Map<string, string[]> {
+/** Every module `m` reaches through runtime imports, with one path to it (for the message); not past `stop`. */
+function reachable(m: string, stop: (m: string) => boolean = () => false): Map<string, string[]> {
   const seen = new Map<string, string[]>([[m, [m]]]);
   const queue = [m];
   for (let cur = queue.shift(); cur !== undefined; cur = queue.shift()) {
     for (const next of runtimeImports(cur)) {
       if (seen.has(next)) continue;
       seen.set(next, [...(seen.get(cur) ?? []), next]);
-      queue.push(next);
+      if (!stop(next)) queue.push(next);
     }
   }
   seen.delete(m);
@@ -83,12 +83,12 @@ function directViolations(from: readonly string[], forbidden: readonly string[])
   return out;
 }
 
-/** Runtime paths, however long, from modules matching `from` to modules matching `forbidden`. */
+/** Runtime paths, however long, from modules matching `from` to the first module matching `forbidden` on them. */
 function transitiveViolations(from: (m: string) => boolean, forbidden: (m: string) => boolean): string[] {
   const out: string[] = [];
   for (const module of graph.keys()) {
     if (!from(module)) continue;
-    for (const [target, via] of reachable(module)) if (forbidden(target)) out.push(via.join(' → '));
+    for (const [target, via] of reachable(module, forbidden)) if (forbidden(target)) out.push(via.join(' → '));
   }
   return out;
 }
