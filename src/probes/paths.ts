@@ -65,9 +65,11 @@ function dirHasEntries(p: string | Buffer): boolean {
 /** The entry at a host path; undefined when nothing is there; a string when it cannot be looked at. */
 export function describePathEntry(ctx: ProbeContext, hostPath: string, bytes?: Buffer): PathEntry | undefined | string {
   let st: Stats | undefined;
-  const real = bytes ? ctx.hostPathBytes(bytes) : ctx.hostPath(hostPath);
+  let real: string | Buffer;
   const hex = bytes ? { hostPathHex: bytes.toString('hex') } : {};
   try {
+    // Under --root resolved as bytes: a link on the way may lead to a name that is not UTF-8 (a loop is ELOOP).
+    real = bytes ? ctx.hostPathBytes(bytes) : ctx.onHost ? hostPath : ctx.hostPathBytes(Buffer.from(hostPath));
     st = lstatSync(real, { throwIfNoEntry: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -30,6 +30,11 @@ describe('--root with names that are not valid UTF-8', () => {
   writeFileSync(join(data, '/', b('etcd-bad\xff\xfe')), 'decoy file on the scanning machine');
   mkdirSync(join(data, '/', b('etcd-decoy\xff')));
 
+  // A literal path through an absolute link to that directory, and one through a loop of links.
+  symlinkSync(join(data, '/', b('etcd-bad\xff\xfe')), join(root, '/var/etcd-old'));
+  symlinkSync('/var/loop-b', path.join(root, 'var', 'loop-a'));
+  symlinkSync('/var/loop-a', path.join(root, 'var', 'loop-b'));
+
   const rules = path.join(tmp, 'rules.yaml');
   const rule = (id: string, p: string): string => `  - id: ${id}
     title: etcd data dirs
@@ -42,7 +47,7 @@ describe('--root with names that are not valid UTF-8', () => {
     rebootClears: false
     references: []
 `;
-  writeFileSync(rules, `pack: rootbytes\nrules:\n${rule('t-plain', '/var/lib/etcd*')}${rule('t-deep', '/var/lib/**/etcd*')}${rule('t-brace', '/var/{lib,opt}/etcd*')}`);
+  writeFileSync(rules, `pack: rootbytes\nrules:\n${rule('t-plain', '/var/lib/etcd*')}${rule('t-deep', '/var/lib/**/etcd*')}${rule('t-brace', '/var/{lib,opt}/etcd*')}${rule('t-literal', '/var/etcd-old/member')}${rule('t-loop', '/var/loop-a/member')}`);
 
   it('finds the residue inside the root, never the scanning machine’s decoy', () => {
     const run = runCli(['scan', '--no-builtin', '--rules', rules, '--root', root, '--format', 'json']);
@@ -57,6 +62,12 @@ describe('--root with names that are not valid UTF-8', () => {
       ]);
     }
     expect(run.stdout).not.toContain('etcd-decoy');
+    // The literal path is text; the directory its link leads to is not: resolved as bytes, inside the root.
+    const literal = report.results.find((x) => x.ruleId === 't-literal');
+    expect(literal?.findings.map((f) => [f.target, f.vars.targetHex, f.evidence])).toEqual([['/var/etcd-old/member', undefined, 'file, 7 bytes']]);
+    // A loop of links is that rule's problem only.
+    const loop = report.results.find((x) => x.ruleId === 't-loop');
+    expect([loop?.status, loop?.reason]).toEqual(['unchecked', 'cannot look at /var/loop-a/member: ELOOP']);
   });
 });
 
