@@ -22,7 +22,8 @@ export type FileContentFacts = Map<string, FileText[]>;
 function readHostFile(ctx: ProbeContext, hostPath: string): FileText | undefined {
   // A symlinked /etc/resolv.conf is common; follow it (read-only) like any reader of the file would.
   try {
-    const real = readFileSync(ctx.hostPathFollow(hostPath));
+    // Under --root resolved as bytes: a link may lead to a name that is not UTF-8.
+    const real = readFileSync(ctx.onHost ? hostPath : ctx.hostPathFollowBytes(Buffer.from(hostPath)));
     if (real.length > MAX_BYTES) return { hostPath, problem: `larger than ${MAX_BYTES} bytes, not read` };
     return { hostPath, text: real.toString('utf8') };
   } catch (err) {
