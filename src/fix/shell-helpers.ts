@@ -3,6 +3,7 @@
 // header.
 import argsText from './shell/args.sh';
 import checksText from './shell/checks.sh';
+import containerdText from './shell/containerd.sh';
 import editText from './shell/edit.sh';
 import helpersText from './shell/helpers.sh';
 
@@ -13,4 +14,4 @@ function body(text: string): string {
 /** Argument parsing: --dry-run, -n, --help, DRY_RUN. */
 export const ARGS = body(argsText);
 /** The functions every step calls: run, run_may_fail and the kr_* re-checks. */
-export const HELPERS = [helpersText, editText, checksText].map(body).join('\n\n');
+export const HELPERS = [helpersText, editText, checksText, containerdText].map(body).join('\n\n');
