@@ -7,7 +7,7 @@ kr_containerd() {
   kr_ctrd=0
   if ! command -v ctr >/dev/null 2>&1; then
     kr_refuse "ctr (containerd's client) is not installed, so $2 cannot be removed from containerd's metadata"
-  elif [ -S "$1" ] && ctr --address "$1" --connect-timeout 5s --timeout 10s version >/dev/null 2>&1; then
+  elif ctr --address "$1" --connect-timeout 5s --timeout 10s version >/dev/null 2>&1; then
     kr_ctrd=1
   else
     kr_refuse "containerd is not running (nothing answers on $1): start it, e.g. systemctl start containerd, and run kube-residue again; $2 stays in its metadata until then"
