@@ -61,6 +61,11 @@ function source(buf: Buffer): ByteSource {
 
 const PAGE_HEADER = 16;
 
+/** Inverts one byte (a checksum byte: the meta no longer validates). */
+function flip(buf: Buffer, at: number): void {
+  buf.writeUInt8(buf.readUInt8(at) ^ 0xff, at);
+}
+
 /** The meta page (0 or 1) with the higher txid, and the page size. */
 function metaPages(db: Buffer): { pageSize: number; newer: number; older: number } {
   const pageSize = db.readUInt32LE(PAGE_HEADER + 8);
@@ -170,7 +175,7 @@ describe.skipIf(skip !== undefined)('containerd metadata read from real meta.db 
   it('a bad checksum on the newer meta page: the older one is used', () => {
     const { pageSize, newer, older } = metaPages(k8s);
     const bad = Buffer.from(k8s);
-    bad[newer * pageSize + PAGE_HEADER + 56] ^= 0xff;
+    flip(bad, newer * pageSize + PAGE_HEADER + 56);
     const r = new BoltReader(source(bad));
     expect(r.meta.txid).toBe(k8s.readBigUInt64LE(older * pageSize + PAGE_HEADER + 48));
     expect(r.meta.txid).toBeLessThan(new BoltReader(source(k8s)).meta.txid);
@@ -179,8 +184,8 @@ describe.skipIf(skip !== undefined)('containerd metadata read from real meta.db 
   it('damaged copies give a clear error at once: both metas bad, truncated, a page beyond the file, a cycle, garbage', () => {
     const { pageSize, newer, older } = metaPages(k8s);
     const both = Buffer.from(k8s);
-    both[newer * pageSize + PAGE_HEADER + 56] ^= 0xff;
-    both[older * pageSize + PAGE_HEADER + 56] ^= 0xff;
+    flip(both, newer * pageSize + PAGE_HEADER + 56);
+    flip(both, older * pageSize + PAGE_HEADER + 56);
     expectBoltError(both, /^not a readable bbolt database: meta page 0: checksum mismatch; meta page 1: no valid meta page at any page size/);
     expectBoltError(k8s.subarray(0, Math.floor(k8s.length / 2)), /truncated/);
     expectBoltError(k8s.subarray(0, 100), /not a readable bbolt database/);

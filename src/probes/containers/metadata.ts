@@ -173,8 +173,10 @@ export async function readContainerdMetadata(ctx: ProbeContext, stateDir: string
     if (!dbPresent) return viaCtr;
   }
   // A fifth of the probe's time limit: the file is a few MiB, read in milliseconds; ctr may have used its part.
-  const read = readMetaDbFile(ctx.hostPath(inst.metaDb), stateDir, ignoreIds, Date.now() + Math.max(200, Math.floor(ctx.timeoutMs * 0.2)));
-  if (!read.ok) return failure(`${why}; its metadata database ${read.reason ?? 'could not be read'}`.replace(ctx.hostPath(inst.metaDb), inst.metaDb));
+  // Followed inside --root: a symlinked meta.db on a mounted disk never reaches the scanning machine's files.
+  const file = ctx.hostPathFollow(inst.metaDb);
+  const read = readMetaDbFile(file, stateDir, ignoreIds, Date.now() + Math.max(200, Math.floor(ctx.timeoutMs * 0.2)));
+  if (!read.ok) return failure(`${why}; its metadata database ${(read.reason ?? 'could not be read').replace(file, inst.metaDb)}`);
   return { ...read, source: `read from ${inst.metaDb} (${why})` };
 }
 
