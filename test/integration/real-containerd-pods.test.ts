@@ -45,7 +45,7 @@ function rule(rep: ScanResult, id: string): ScanResult['results'][number] {
 const RUNTIME_CLIENT_RULES = ['container-runtime-images', 'container-runtime-stopped-containers'];
 
 describe.skipIf(skip !== undefined)('container check kind against a real containerd (issue 12)', () => {
-  it('names each pod with containers, shim and ports; finds stopped ones; never Docker’s; nothing after removal; a dead containerd is unchecked in time', () => {
+  it('names each pod with containers, shim and ports; finds stopped ones; never Docker’s; nothing after removal; a dead containerd never hangs the scan: its metadata is read from the file', () => {
     const r = runWithRuntimes({
       timeoutMs: 240_000,
       script: `

@@ -188,7 +188,8 @@ describe.skipIf(skip !== undefined)('containerd metadata read from real meta.db 
     flip(both, older * pageSize + PAGE_HEADER + 56);
     expectBoltError(both, /^not a readable bbolt database: meta page 0: checksum mismatch; meta page 1: no valid meta page at any page size/);
     expectBoltError(k8s.subarray(0, Math.floor(k8s.length / 2)), /truncated/);
-    expectBoltError(k8s.subarray(0, 100), /not a readable bbolt database/);
+    // Only meta page 0 left: it is valid, and says the file should be much longer.
+    expectBoltError(k8s.subarray(0, 100), /^the database is truncated: \d+ pages of \d+ bytes, file 100 bytes$/);
     // The root bucket on a page past the end (meta fields: root at 16, high-water mark at 40).
     const highWater = k8s.readBigUInt64LE(newer * pageSize + PAGE_HEADER + 40);
     expectBoltError(patchMeta(k8s, 16, highWater + 1000n), /^root page \d+ is outside the database/);
