@@ -3,15 +3,17 @@
 // pods in namespace k8s.io (CRI labels and annotations), a container created and never started, ctr's own
 // container in `default` and one in `moby`, images imported; what ctr lists is recorded, then containerd is
 // SIGKILLed and its meta.db copied out. What a user checks: the file lists exactly the containers and images ctr
-// listed, the probe reports them under --root, a database with only moby/default is clean, and a damaged copy
-// (bad checksum, truncated, page beyond the file, a cycle) gives a clear error at once, never a hang.
+// listed, the probe reports them under --root, a database with only Docker's moby namespace is clean, and a
+// damaged file is a reason, not a crash. The same files, checked in (fixtures/containerd-meta), are the bbolt
+// reader's own tests on any machine (test/parsers/bbolt.test.ts), with hand-damaged copies.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerCheck } from '../../src/checks/container.js';
 import type { ContainerCheck } from '../../src/model/rule.js';
-import { BoltError, BoltReader, fnv64a, type ByteSource } from '../../src/parsers/bbolt.js';
+import { BoltReader, type ByteSource } from '../../src/parsers/bbolt.js';
 import { namespaces, readNamespace } from '../../src/parsers/containerd-metadata.js';
 import { createProbeContext } from '../../src/probes/context.js';
 import { readMetaDbFile } from '../../src/probes/containers/metadata.js';
@@ -59,46 +61,10 @@ function source(buf: Buffer): ByteSource {
   return { size: buf.length, read: (offset, length) => buf.subarray(Math.min(offset, buf.length), Math.min(offset + length, buf.length)) };
 }
 
-const PAGE_HEADER = 16;
 
-/** Inverts one byte (a checksum byte: the meta no longer validates). */
-function flip(buf: Buffer, at: number): void {
-  buf.writeUInt8(buf.readUInt8(at) ^ 0xff, at);
-}
 
-/** The meta page (0 or 1) with the higher txid, and the page size. */
-function metaPages(db: Buffer): { pageSize: number; newer: number; older: number } {
-  const pageSize = db.readUInt32LE(PAGE_HEADER + 8);
-  const txid = (p: number): bigint => db.readBigUInt64LE(p * pageSize + PAGE_HEADER + 48);
-  return txid(1) > txid(0) ? { pageSize, newer: 1, older: 0 } : { pageSize, newer: 0, older: 1 };
-}
 
-/** Rewrites a u64 field of both meta pages and their checksums: a consistent-looking but wrong meta. */
-function patchMeta(db: Buffer, fieldAt: number, value: bigint): Buffer {
-  const out = Buffer.from(db);
-  const { pageSize } = metaPages(db);
-  for (const p of [0, 1]) {
-    const m = p * pageSize + PAGE_HEADER;
-    out.writeBigUInt64LE(value, m + fieldAt);
-    out.writeBigUInt64LE(fnv64a(out.subarray(m, m + 56)), m + 56);
-  }
-  return out;
-}
 
-function expectBoltError(db: Buffer, pattern: RegExp): void {
-  const t0 = Date.now();
-  let err: unknown;
-  try {
-    const r = new BoltReader(source(db), { deadline: Date.now() + 5000 });
-    readNamespace(r, 'k8s.io');
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(BoltError);
-  expect((err as Error).message).toMatch(pattern);
-  // A damaged file is refused at once (generous bound: this is not a benchmark, a hang would be minutes).
-  expect(Date.now() - t0).toBeLessThan(2000);
-}
 
 describe.skipIf(skip !== undefined)('containerd metadata read from real meta.db files (issue 8)', () => {
   let run: RuntimeRun;
@@ -112,6 +78,22 @@ describe.skipIf(skip !== undefined)('containerd metadata read from real meta.db 
     if (!run.completed || run.status !== 0) throw new Error(describeRun(run));
     k8s = Buffer.from((run.sections.get('META_K8S') ?? '').trim(), 'base64');
     moby = Buffer.from((run.sections.get('META_MOBY') ?? '').trim(), 'base64');
+    // KR_WRITE_FIXTURES=1 refreshes the copies the parser tests read on any machine (fixtures/containerd-meta).
+    if (process.env['KR_WRITE_FIXTURES'] === '1') {
+      const dir = new URL('../../fixtures/containerd-meta/', import.meta.url);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(new URL('k8s-meta.db.gz', dir), gzipSync(k8s, { level: 9 }));
+      writeFileSync(new URL('moby-meta.db.gz', dir), gzipSync(moby, { level: 9 }));
+      const listing = {
+        containers: lines(run.sections.get('CTR_CONTAINERS')),
+        images: lines(run.sections.get('CTR_IMAGES')),
+        info: lines(run.sections.get('CTR_INFO')).map((l) => {
+          const i = JSON.parse(l) as { ID: string; Image: string; Labels?: Record<string, string> };
+          return { ID: i.ID, Image: i.Image, Labels: i.Labels ?? {} };
+        }),
+      };
+      writeFileSync(new URL('ctr-k8s.io.json', dir), `${JSON.stringify(listing, null, 2)}\n`);
+    }
   }, 180_000);
 
   it('lists exactly the k8s.io containers ctr listed, with their labels and images, and the same image names', () => {
@@ -170,44 +152,6 @@ describe.skipIf(skip !== undefined)('containerd metadata read from real meta.db 
       expect(m.findings).toEqual([]);
       expect(m.partial).toBeUndefined();
     }
-  });
-
-  it('a bad checksum on the newer meta page: the older one is used', () => {
-    const { pageSize, newer, older } = metaPages(k8s);
-    const bad = Buffer.from(k8s);
-    flip(bad, newer * pageSize + PAGE_HEADER + 56);
-    const r = new BoltReader(source(bad));
-    expect(r.meta.txid).toBe(k8s.readBigUInt64LE(older * pageSize + PAGE_HEADER + 48));
-    expect(r.meta.txid).toBeLessThan(new BoltReader(source(k8s)).meta.txid);
-  });
-
-  it('damaged copies give a clear error at once: both metas bad, truncated, a page beyond the file, a cycle, garbage', () => {
-    const { pageSize, newer, older } = metaPages(k8s);
-    const both = Buffer.from(k8s);
-    flip(both, newer * pageSize + PAGE_HEADER + 56);
-    flip(both, older * pageSize + PAGE_HEADER + 56);
-    expectBoltError(both, /^not a readable bbolt database: meta page 0: checksum mismatch; meta page 1: no valid meta page at any page size/);
-    expectBoltError(k8s.subarray(0, Math.floor(k8s.length / 2)), /truncated/);
-    // Only meta page 0 left: it is valid, and says the file should be much longer.
-    expectBoltError(k8s.subarray(0, 100), /^the database is truncated: \d+ pages of \d+ bytes, file 100 bytes$/);
-    // The root bucket on a page past the end (meta fields: root at 16, high-water mark at 40).
-    const highWater = k8s.readBigUInt64LE(newer * pageSize + PAGE_HEADER + 40);
-    expectBoltError(patchMeta(k8s, 16, highWater + 1000n), /^root page \d+ is outside the database/);
-    expectBoltError(patchMeta(k8s, 40, highWater + 1000n), /truncated/);
-    // The root page turned into a branch page whose only child is itself.
-    const root = Number(k8s.readBigUInt64LE(newer * pageSize + PAGE_HEADER + 16));
-    const cyc = Buffer.from(k8s);
-    const at = root * pageSize;
-    cyc.writeUInt16LE(0x01, at + 8);
-    cyc.writeUInt16LE(1, at + 10);
-    cyc.writeBigUInt64LE(BigInt(root), at + PAGE_HEADER + 8);
-    expectBoltError(cyc, /cycle/);
-    // The root page points at a page that says it is another one.
-    const wrong = Buffer.from(cyc);
-    wrong.writeBigUInt64LE(3n, at + PAGE_HEADER + 8);
-    wrong.writeBigUInt64LE(999n, 3 * pageSize);
-    expectBoltError(wrong, /page 3 says it is page 999/);
-    expectBoltError(Buffer.alloc(64 * 1024, 0xab), /not a readable bbolt database/);
   });
 
   it('the probe turns a damaged file into a reason (unchecked), not a crash', () => {
