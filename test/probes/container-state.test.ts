@@ -3,7 +3,9 @@
 // container beside them, and /proc entries for the live processes (cgroup naming the container, ppid to the
 // shim, socket fds and the netns's listening table). The real-containerd test (test/integration) covers the same
 // against a running containerd.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { containerCheck } from '../../src/checks/container.js';
 import type { ContainerCheck } from '../../src/model/rule.js';
 import { createProbeContext } from '../../src/probes/context.js';
 import type { ContainerFacts } from '../../src/probes/containers/index.js';
+import { readMetaDbFile } from '../../src/probes/containers/metadata.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'kr-containers-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -183,6 +186,19 @@ describe('container probe: runtime state on disk', () => {
       "another host's disk, under --root; its metadata database /var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db could not be read: not a readable bbolt database: meta page 0: no bbolt magic; meta page 1: no valid meta page at any page size from 1 KiB to 16 MiB",
     );
     rmSync(path.join(root, db));
+  });
+
+  it('a damaged database or a FIFO in its place is a reason, at once, not a crash or a wait', () => {
+    const real = gunzipSync(readFileSync(new URL('../../fixtures/containerd-meta/k8s-meta.db.gz', import.meta.url)));
+    const f = path.join(root, 'truncated.db');
+    writeFileSync(f, real.subarray(0, Math.floor(real.length / 2)));
+    const r = readMetaDbFile(f, '/run/containerd', new Set(), Date.now() + 5000);
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/truncated\.db could not be read: the database is truncated: \d+ pages of 4096 bytes/) as unknown });
+    writeFileSync(f, real);
+    expect(readMetaDbFile(f, '/run/containerd', new Set(), Date.now() + 5000).containers.length).toBe(6);
+    const fifo = path.join(root, 'fifo.db');
+    execFileSync('mkfifo', [fifo]);
+    expect(readMetaDbFile(fifo, '/run/containerd', new Set(), Date.now() + 5000)).toMatchObject({ ok: false, reason: `${fifo} is not a regular file` });
   });
 
   it('reports containers present but not running (dead pid, a pid reused by another process, CRI-O stored)', async () => {

@@ -7,7 +7,7 @@
 // When nothing answers (no socket, a dead or hung containerd) and under --root (another host's disk), the file
 // itself is read: plain reads of a read-only descriptor (never a lock, never a write), decoded by the bbolt
 // reader, and kept only when no transaction committed while it was read.
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { BoltError, BoltReader, type ByteSource } from '../../parsers/bbolt.js';
 import { readNamespace } from '../../parsers/containerd-metadata.js';
 import type { ProbeContext } from '../context.js';
@@ -114,7 +114,7 @@ function fileSource(fd: number, size: number): ByteSource {
   };
 }
 
-/** Imports a container record of the k8s.io namespace as a stopped CRI task (undefined: not a CRI container). */
+/** A container record of the k8s.io namespace as a stopped CRI task (undefined: not a CRI container). */
 function criContainer(stateDir: string, id: string, annotations: Record<string, string>, labels: Record<string, string>, image: string | undefined): CriTask | undefined {
   const t = containerdTask(annotations, id) ?? fromLabels(labels, id);
   return t ? { ...t, image: t.image ?? image, stateDir, namespace: CRI_NAMESPACE, alive: false } : undefined;
@@ -131,12 +131,15 @@ const named = (images: readonly string[]): string[] => images.filter((s) => s !=
 export function readMetaDbFile(file: string, stateDir: string, ignoreIds: ReadonlySet<string>, deadline: number): MetadataRead {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking: a FIFO planted where the database should be (a hostile --root) must not stall the scan.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    return failure(`cannot open ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    return failure(`${file} cannot be opened: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   try {
-    const src = fileSource(fd, fstatSync(fd).size);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return failure(`${file} is not a regular file`);
+    const src = fileSource(fd, st.size);
     for (let attempt = 0; attempt < 3; attempt++) {
       const reader = new BoltReader(src, { deadline });
       const ns = readNamespace(reader, CRI_NAMESPACE);
