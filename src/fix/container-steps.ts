@@ -10,8 +10,10 @@
 // found, by id, whether or not the CRI plugin still knows them (crictl only reaches what the CRI plugin loaded); if
 // it does not, the step is refused at run time with what to do (start containerd, scan again), so the script ends
 // with status 1. The script never starts a daemon itself: a runtime may be stopped on purpose, and starting it
-// restarts whatever it is configured to run. The k8s.io namespace itself is left: the CRI plugin of a containerd
-// that stays installed recreates it on start, an empty namespace holds nothing, and no rule reports one.
+// restarts whatever it is configured to run. The k8s.io namespace itself is left, and no rule reports it: measured
+// with containerd 1.6, `ctr namespaces remove k8s.io` right after its containers and images are deleted fails
+// ("must be empty, but it still has images, blobs, snapshots") until containerd's garbage collector and the
+// leases of past pulls let go of the content, so a script step could only fail; an empty namespace holds nothing.
 import type { Finding, RuleResult } from '../model/result.js';
 import type { FixStep, Refusal, ScriptBlock, ScriptCall } from './model.js';
 import { pidProblem } from './safety.js';
