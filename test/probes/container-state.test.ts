@@ -188,6 +188,28 @@ describe('container probe: runtime state on disk', () => {
     rmSync(path.join(root, db));
   });
 
+  it('under --root a real database with k8s.io content is reported (stopped pods, images); a Docker-only one is not', async () => {
+    const db = 'var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db';
+    const stopped: ContainerCheck = { kind: 'container', object: 'stopped' };
+    const images: ContainerCheck = { kind: 'container', object: 'image' };
+    const fromBundles = match(stopped, await facts([stopped])).findings.map((x) => x.target);
+    const copy = (name: string): void => {
+      mkdirSync(path.join(root, path.dirname(db)), { recursive: true });
+      writeFileSync(path.join(root, db), gunzipSync(readFileSync(new URL(`../../fixtures/containerd-meta/${name}`, import.meta.url))));
+    };
+    copy('k8s-meta.db.gz');
+    let f = await facts([stopped, images]);
+    const s = match(stopped, f);
+    expect(s.findings.map((x) => x.target)).toEqual([...fromBundles, 'pod/batch/job-y', 'pod/default/web-0', 'pod/kube-system/kube-apiserver-kr-sandbox'].sort());
+    expect(s.note).toMatch(/^containerd's metadata read from \/var\/lib\/containerd\/io\.containerd\.metadata\.v1\.bolt\/meta\.db \(another host's disk, under --root\)/);
+    expect(match(images, f).findings.map((x) => x.target).sort()).toEqual(['image/docker.io/library/busybox:1.35', 'image/registry.k8s.io/pause:3.9']);
+    copy('moby-meta.db.gz');
+    f = await facts([stopped, images]);
+    expect(match(stopped, f).findings.map((x) => x.target)).toEqual(fromBundles);
+    expect(match(images, f)).toMatchObject({ findings: [], partial: undefined });
+    rmSync(path.join(root, db));
+  });
+
   it('a damaged database or a FIFO in its place is a reason, at once, not a crash or a wait', () => {
     const real = gunzipSync(readFileSync(new URL('../../fixtures/containerd-meta/k8s-meta.db.gz', import.meta.url)));
     const f = path.join(root, 'truncated.db');
