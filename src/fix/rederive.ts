@@ -7,7 +7,7 @@
 import { globsMatcher } from '../glob.js';
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import type { CheckKind, CheckOf, Rule } from '../model/rule.js';
-import { renderFix } from '../engine/fix-template.js';
+import { renderFix } from './template.js';
 import { compileRuleRegex } from '../rule-regex.js';
 import { parseCommand } from './rule-commands.js';
 import { displayText } from './shell-text.js';

@@ -9,7 +9,7 @@ import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, typ
 import ruleFileSchema from '../schema/rule.schema.json' with { type: 'json' };
 import type { Check, Rule, RuleFile } from '../model/rule.js';
 import { CHECKS } from '../checks/index.js';
-import { templateVariables } from '../engine/fix-template.js';
+import { templateVariables } from '../fix/template.js';
 import { broadPathProblem } from './broad-paths.js';
 import { ruleRegexProblem } from '../rule-regex.js';
 

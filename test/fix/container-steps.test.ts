@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planFix } from '../../src/fix/plan.js';
 import { renderScript } from '../../src/fix/script.js';
-import { commandAvailable, makeResult, printedCommands, runShell } from './helpers.js';
+import { commandAvailable, fromFindings, makeResult, printedCommands, runShell } from './helpers.js';
 
 const META = { generatedAt: '2026-03-14T10:00:00.000Z', generatorVersion: '0.1.0', source: 'report test.json' };
 const SH = commandAvailable('dash') ? 'dash' : 'sh';
@@ -28,7 +28,7 @@ const result = makeResult([
 ]);
 
 describe('fix steps for container findings', () => {
-  const plan = planFix(result);
+  const plan = planFix(result, fromFindings);
 
   it('plans one step per pod (both rules), the image after it, and refuses a malformed id', () => {
     const steps = plan.steps.filter((s) => s.comment[0]?.startsWith('Through the runtime'));

@@ -2,6 +2,18 @@
 import { spawnSync } from 'node:child_process';
 import type { Finding, RuleResult, ScanResult } from '../../src/model/result.js';
 import type { CheckKind, RebootClears } from '../../src/model/rule.js';
+import { templatesOf, type FixTemplates } from '../../src/fix/plan.js';
+import { expandRuleArgs, loadRuleFiles } from '../../src/rules/load.js';
+import { builtinRulesDir } from '../../src/package-location.js';
+
+/**
+ * For results built in code: each finding's `fix` taken as its rule's templates (literal commands, no
+ * variables), so a test states the commands it plans. Tests of values in commands give real templates.
+ */
+export const fromFindings: FixTemplates = (_rule, finding) => finding.fix;
+
+/** The built-in rules' templates, for plans of real scans made with them. */
+export const builtinTemplates: FixTemplates = templatesOf(loadRuleFiles(expandRuleArgs([builtinRulesDir]), { builtin: true }).rules);
 
 export interface FindingSpec {
   target: string;

@@ -9,7 +9,7 @@ import { planFix } from '../../src/fix/plan.js';
 import type { ScanResult } from '../../src/model/result.js';
 import { cliPath, repoRoot } from '../helpers/cli.js';
 import { requireSandboxOrSkip, runInSandbox } from '../sandbox/sandbox.js';
-import { commandAvailable, runShell } from './helpers.js';
+import { builtinTemplates, commandAvailable, runShell } from './helpers.js';
 
 const skip = requireSandboxOrSkip();
 const DRIVER = path.join(repoRoot, 'test', 'fix', 'sandbox-fix-run.sh');
@@ -63,7 +63,7 @@ describe.skipIf(skip !== undefined)('hostile names and near misses in the namesp
     }
     // The kubelet in its own PID namespace is not the host's: not a finding, nothing refused.
     expect(seen.filter((t) => t.startsWith('kubernetes-kubelet-process'))).toEqual([]);
-    const plan = planFix(scan1);
+    const plan = planFix(scan1, builtinTemplates);
     expect(plan.refused).toEqual([]);
     expect(Number(st?.[3]), run).toBe(0);
     expect(run).not.toMatch(/REFUSED at run time/);

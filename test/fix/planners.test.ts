@@ -5,7 +5,7 @@ import { planFix } from '../../src/fix/plan.js';
 import { PLANNERS } from '../../src/fix/planners/index.js';
 import { readValues } from '../../src/fix/values.js';
 import { CHECK_KINDS } from '../../src/model/rule.js';
-import { makeResult } from './helpers.js';
+import { fromFindings, makeResult } from './helpers.js';
 
 describe('planner registry', () => {
   it('has one planner per check kind', () => {
@@ -17,7 +17,7 @@ describe('planner registry', () => {
     expect(readValues('process', { target: 'x', vars: { pid: ['7', '8'] } })).toEqual({ ok: false, problem: 'value "pid" is not a single word' });
     expect(readValues('iptables', { target: 'x', vars: { jumps: ['INPUT'] } })).toEqual({ ok: false, problem: 'value "jumps" is not a list of word lists' });
     expect(readValues('path', { target: '/a\\xff', vars: { target: '/a\\xff', targetHex: '2f62ff' } })).toMatchObject({ ok: false, problem: expect.stringMatching(/targetHex.*the bytes of "\/a\\\\xff"/) });
-    const plan = planFix(makeResult([{ id: 'p', kind: 'process', findings: [{ target: 'x', vars: { pid: ['7'], comm: 'kubelet' } }] }]));
+    const plan = planFix(makeResult([{ id: 'p', kind: 'process', findings: [{ target: 'x', vars: { pid: ['7'], comm: 'kubelet' } }] }]), fromFindings);
     expect(plan.steps).toEqual([]);
     expect(plan.refused.map((r) => r.reason)).toEqual(["the finding's values do not have the shape of a process finding: value \"pid\" is not a single word"]);
   });

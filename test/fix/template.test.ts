@@ -2,7 +2,7 @@
 // real shell to split the rendered command back into words.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { quoteWord, renderFix, renderFixTemplate } from '../../src/engine/fix-template.js';
+import { quoteWord, renderFix, renderFixTemplate } from '../../src/fix/template.js';
 
 /** What bash would pass to the command: each argument on its own NUL-terminated record. */
 function shellWords(command: string): string[] {
