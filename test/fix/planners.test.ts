@@ -22,3 +22,31 @@ describe('planner registry', () => {
     expect(plan.refused.map((r) => r.reason)).toEqual(["the finding's values do not have the shape of a process finding: value \"pid\" is not a single word"]);
   });
 });
+
+describe('what the plan does comes from the rule, not from displayed text', () => {
+  const hex = Buffer.concat([Buffer.from('/var/lib/etcd-bad'), Buffer.from([0xff, 0xfe])]).toString('hex');
+  const target = '/var/lib/etcd-bad\\xff\\xfe';
+  // The finding's displayed command says something else entirely: the plan never reads it.
+  const result = makeResult([{ id: 'p', kind: 'path', findings: [{ target, vars: { target, targetHex: hex }, evidence: 'directory, not empty', fix: ['chmod 4755 /bin/bash'] }] }]);
+
+  it('plans the template with the finding’s values, the byte-named path by its bytes', () => {
+    const plan = planFix(result, () => ['rm -rf -- {{target}}']);
+    expect(plan.refused).toEqual([]);
+    expect(plan.manual).toEqual([]);
+    expect(plan.steps.flatMap((s) => s.blocks)).toEqual([{ type: 'call', fn: 'kr_rm', args: ['-rf', 'd', { hex }, expect.objectContaining({ hex: expect.any(String) }), target.replace(/\\/g, '\\\\')] }]);
+    expect(JSON.stringify(plan)).not.toContain('chmod');
+  });
+
+  it('refuses a finding whose rule is not loaded, and a word below a byte-named target it cannot address', () => {
+    expect(planFix(result, () => undefined).refused.map((r) => r.reason)).toEqual(['rule p is not among the rules loaded, so no command is derived for it']);
+    // The template's own text joined to a byte-named value keeps its bytes...
+    const joined = planFix(result, () => ['rm -f -- {{target}}/member']);
+    const [rm] = joined.steps.flatMap((s) => s.blocks);
+    expect(rm?.type === 'call' && rm.args.slice(0, 3)).toEqual(['-f', '?', { hex: `${hex}${Buffer.from('/member').toString('hex')}` }]);
+    // ...but a value that is only the \xHH spelling of something below it names no object for sure: refused.
+    const removable = makeResult([{ id: 'p', kind: 'path', findings: [{ target, vars: { target, targetHex: hex, removable: [`${target}/member`] }, evidence: 'directory, not empty' }] }]);
+    const below = planFix(removable, () => ['rm -rf -- {{removable}}']);
+    expect(below.steps).toEqual([]);
+    expect(below.refused.map((r) => r.reason)).toEqual([expect.stringMatching(/below a name that is not valid UTF-8/)]);
+  });
+});
