@@ -30,13 +30,11 @@ export async function fixCommand(opts: FixCommandOptions, explicit: readonly str
   }
   let result: ScanResult;
   let source: string;
+  const clash = opts.from === undefined ? [] : SCAN_ONLY_OPTIONS.filter((o) => explicit.includes(o));
+  if (clash.length > 0) throw new UsageError(`--from uses a saved report; ${clash.map((o) => `--${o}`).join(', ')} only apply to a live scan`);
   // The plan takes each finding's commands from its rule's templates (never from a report's displayed text).
   const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
   if (opts.from !== undefined) {
-    const clash = SCAN_ONLY_OPTIONS.filter((o) => explicit.includes(o));
-    if (clash.length > 0) {
-      throw new UsageError(`--from uses a saved report; ${clash.map((o) => `--${o}`).join(', ')} only apply to a live scan`);
-    }
     const { readReport, InvalidReport } = await import('../fix/report-input.js');
     const { rederive, ReportMismatch } = await import('../fix/rederive.js');
     const ruleSource = [...(opts.builtin ? ['the built-in rules'] : []), ...opts.rules.map((r) => `--rules ${r}`)].join(' and ') || 'no rules (--no-builtin without --rules)';
