@@ -6,7 +6,7 @@
 import { hasInvisible, INVISIBLE_RUN, oneLine } from '../display-text.js';
 import { escapeInvalidUtf8 } from '../byte-names.js';
 import type { ScriptArg } from './model.js';
-import { displayWords, quoteWord } from './template.js';
+import { displayWords, quoteWord, utf8SeqAt } from './template.js';
 
 // Which characters are invisible is defined once, in display-text.ts, for the script and the reports alike.
 export { hasInvisible };
@@ -61,11 +61,9 @@ export function bytesWord(hex: string): string {
   };
   let i = 0;
   while (i < buf.length) {
-    const b = buf[i] as number;
-    const n = b < 0x80 ? 1 : b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xc2 && b <= 0xdf ? 2 : 0;
-    const seq = n > 0 ? buf.subarray(i, i + n) : undefined;
-    if (seq && seq.length === n && Buffer.from(seq.toString('utf8'), 'utf8').equals(seq) && !seq.toString('utf8').includes('\ufffd')) {
-      text.push(...seq);
+    const n = utf8SeqAt(buf, i);
+    if (n > 0) {
+      text.push(...buf.subarray(i, i + n));
       i += n;
     } else {
       flush();

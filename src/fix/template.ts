@@ -97,7 +97,7 @@ export function wordBytes(w: { text: string; hex?: string }): Buffer {
 }
 
 /** Length of the valid UTF-8 sequence at `i`, or 0 when the byte there does not start one. */
-function utf8SeqAt(buf: Uint8Array, i: number): number {
+export function utf8SeqAt(buf: Uint8Array, i: number): number {
   const b = buf[i] as number;
   const n = b < 0x80 ? 1 : b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xc2 && b <= 0xdf ? 2 : 0;
   if (n <= 1) return n;
