@@ -6,6 +6,7 @@
 //   dist/kube-residue-main.cjs    the program
 //   dist/kube-residue-main.cache  V8 code cache for this Node build, taken after a warm-up scan
 //   dist/builtin-rules.json       rules/*.yaml, validated and compiled
+//   dist/schema/*.schema.json     the rule-file and report JSON Schemas, assembled from the check kinds
 //   dist/kube-residue-cluster.cjs the live cluster client (@kubernetes/client-node, ~1.7 MB minified), its own
 //                                 file so only `scan --cluster` loads it (src/probes/cluster/load-client.ts)
 import { spawnSync } from 'node:child_process';
@@ -81,6 +82,13 @@ await build({ ...common, entryPoints: [path.join(root, 'src/build/compile-rules.
 const res = spawnSync(process.execPath, [compiler, path.join(root, 'rules'), path.join(dist, 'builtin-rules.json'), root], { stdio: 'inherit' });
 rmSync(compiler, { force: true });
 if (res.status !== 0) process.exit(res.status ?? 1);
+
+// The JSON Schemas the package ships, assembled from the check kinds' declarations (src/schema/rule-schema.ts).
+const schemaWriter = path.join(dist, 'write-schemas.cjs');
+await build({ ...common, entryPoints: [path.join(root, 'src/build/write-schemas.ts')], outfile: schemaWriter });
+const schemas = spawnSync(process.execPath, [schemaWriter, path.join(dist, 'schema')], { stdio: 'inherit' });
+rmSync(schemaWriter, { force: true });
+if (schemas.status !== 0) process.exit(schemas.status ?? 1);
 
 // The code cache, from a warm-up scan of the fixture host root (read-only; its report goes to /dev/null), so it
 // holds the functions a scan and the JSON report compile. Without it the loader simply compiles from source.

@@ -1,16 +1,10 @@
+import { cgroupKind, type CgroupFixVars } from './cgroup.meta.js';
 import { cgroupProbe, type CgroupDir } from '../probes/cgroups.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { nameMatcher } from './check.js';
 
-export type CgroupFixVars = { target: string; name: string; hierarchy: string };
-
 export const cgroupCheck: CheckDefinition<'cgroup', CgroupDir[], CgroupFixVars> = {
-  kind: 'cgroup',
-  doc: { fields: '`names`, `maxDepth` (cgroup v2 and every v1 hierarchy)', findingPer: 'top-most matching cgroup' },
-  params: { names: 'required', maxDepth: 'optional' },
-  regexFields: [],
-  fixVars: { target: 'the cgroup directory', name: "the cgroup's own name", hierarchy: '`v2` or the v1 hierarchy' },
-  sarifPrecision: 'very-high',
+  ...cgroupKind,
   probe: cgroupProbe,
   match(check, dirs) {
     const matches = nameMatcher(check.names, undefined);

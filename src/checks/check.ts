@@ -1,18 +1,15 @@
-// The comparison side (goss's "validate" half). A check kind is one module (src/checks/<kind>.ts) holding
-// everything about the kind: the probe that gathers its facts, a pure `match` comparing one rule's parameters to
-// them, the fix variables its findings carry (typed), and its metadata (schema fields, regex fields, SARIF
-// precision, start order, README line). The registry (./index.ts) is typed so a missing kind fails `tsc`.
+// The comparison side (goss's "validate" half). A check kind is one module, src/checks/<kind>.ts: the probe that
+// gathers its facts and a pure `match` comparing one rule's parameters to them, spread over the kind's
+// declaration in its sibling src/checks/<kind>.meta.ts (parameters, schema, typed fix variables, SARIF
+// precision, start order, README row). Both registries (./kinds.ts, ./index.ts) are typed: a missing kind fails `tsc`.
 import { globsMatcher } from '../glob.js';
 import { includeExcludeMatcher } from '../rule-regex.js';
 import type { CheckKind, CheckOf } from '../model/rule.js';
 import type { ProbeContext } from '../probes/context.js';
 import type { Probe } from '../probes/probe.js';
+import type { FixVarsShape, KindMeta } from './kind.js';
 
-/** One fix variable's value: one shell word, several words, or a list of word lists (for `{{name[]}}`). */
-export type FixVarValue = string | string[] | string[][];
-
-/** A kind's fix variables as a type: every finding has a `target`; the rest is the kind's own (optional ones too). */
-export type FixVarsShape = { target: string } & { [name: string]: FixVarValue };
+export type { FixVarValue, FixVarsShape, SarifPrecision } from './kind.js';
 
 export interface RawFinding<V extends FixVarsShape = FixVarsShape> {
   target: string;
@@ -30,31 +27,8 @@ export interface MatchOutcome<V extends FixVarsShape = FixVarsShape> {
   note?: string;
 }
 
-/** Each parameter of a check, as the TypeScript type declares it: required or optional. */
-export type ParamSpec<C> = { readonly [P in Exclude<keyof C, 'kind'>]-?: {} extends Pick<C, P> ? 'optional' : 'required' };
-
-/** The parameters of a check that hold one string (candidates for a regex field). */
-export type StringParam<C> = { [P in Exclude<keyof C, 'kind'>]-?: NonNullable<C[P]> extends string ? P : never }[Exclude<keyof C, 'kind'>];
-
-/** How sure a match is that the object is residue of the cluster (SARIF `precision`). */
-export type SarifPrecision = 'very-high' | 'high' | 'medium';
-
-export interface CheckDefinition<K extends CheckKind, Facts, V extends FixVarsShape> {
-  readonly kind: K;
-  /** The README "Check kinds" row: what the fields mean, and what one finding is. */
-  readonly doc: { readonly fields: string; readonly findingPer: string };
-  /** The check's parameters, required or not; a test proves src/schema/rule.schema.json says the same. */
-  readonly params: ParamSpec<CheckOf<K>>;
-  /** Parameters that are regular expressions: compiled at rule load, so a bad one fails validation (exit 2). */
-  readonly regexFields: readonly StringParam<CheckOf<K>>[];
-  /** Every fix variable a finding may carry, with what it holds: the names a fix template may use. */
-  readonly fixVars: { readonly [P in keyof V & string]-?: string };
-  readonly sarifPrecision: SarifPrecision;
-  /**
-   * Probes that spawn a tool start first (lowest first), so their children run while the synchronous /proc and
-   * /sys readers work; kinds without one start after them.
-   */
-  readonly startOrder?: number;
+/** A kind in full: its declaration (./<kind>.meta.ts), the probe gathering its facts and the pure matcher. */
+export interface CheckDefinition<K extends CheckKind, Facts, V extends FixVarsShape> extends KindMeta<K, CheckOf<K>, V> {
   readonly probe: Probe<CheckOf<K>, Facts>;
   match(check: CheckOf<K>, facts: Facts, ctx: ProbeContext): MatchOutcome<V>;
 }

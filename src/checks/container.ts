@@ -1,25 +1,12 @@
 // `container` check: Kubernetes pods still known to the container runtime, one finding per pod (its containers,
 // their shims and the ports they hold), stopped-but-present containers and sandboxes (also per pod), and
 // images left in the CRI namespace.
+import { containerKind, type ContainerFixVars } from './container.meta.js';
 import type { ContainerCheck } from '../model/rule.js';
 import { containerProbe, type ContainerFacts, type LiveTask } from '../probes/containers/index.js';
 import type { CriTask } from '../probes/containers/state.js';
 import type { CheckDefinition, MatchOutcome, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
-
-/** Pod findings carry the pod's fields, image findings `image`; both the runtime's address and namespace. */
-export type ContainerFixVars = {
-  target: string;
-  runtime: string;
-  address: string;
-  namespace: string;
-  pod?: string;
-  podNamespace?: string;
-  sandboxId?: string;
-  ids?: string[];
-  shimPids?: string[];
-  image?: string;
-};
 
 interface Pod<T extends CriTask> {
   key: string;
@@ -111,29 +98,7 @@ function stoppedFinding(pod: Pod<CriTask>): RawFinding<ContainerFixVars> {
 const byTarget = (a: RawFinding<ContainerFixVars>, b: RawFinding<ContainerFixVars>): number => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
 
 export const containerCheck: CheckDefinition<'container', ContainerFacts, ContainerFixVars> = {
-  kind: 'container',
-  doc: {
-    fields:
-      "`object` pod/stopped/image, `containers`, `pods`, `podNamespaces`, `images` (containerd's task bundles of namespace k8s.io and CRI-O's containers, read from disk; `ctr` with connect and call timeouts for stopped containers and images)",
-    findingPer: 'pod `pod/<namespace>/<name>`, or image `image/<ref>`',
-  },
-  params: { object: 'required', containers: 'optional', pods: 'optional', podNamespaces: 'optional', images: 'optional' },
-  regexFields: [],
-  fixVars: {
-    target: '`pod/<namespace>/<name>` or `image/<ref>`',
-    runtime: '`containerd` or `cri-o`',
-    address: "containerd's socket",
-    namespace: 'the containerd namespace (k8s.io)',
-    pod: 'the pod name',
-    podNamespace: 'the pod namespace',
-    sandboxId: 'the pod sandbox id (crictl stopp/rmp)',
-    ids: 'every container id of the pod, the sandbox last',
-    shimPids: "the pod's shims, in the host's PID namespace",
-    image: 'the image reference (image findings)',
-  },
-  sarifPrecision: 'very-high',
-  // May run ctr: started right after the other tool-spawning probes.
-  startOrder: 2,
+  ...containerKind,
   probe: containerProbe,
   match(check, facts): MatchOutcome<ContainerFixVars> {
     const ignored = Object.entries(facts.otherNamespaces).map(([ns, n]) => `${n} in ${ns}`);

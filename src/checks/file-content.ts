@@ -1,3 +1,4 @@
+import { fileContentKind, type FileContentFixVars } from './file-content.meta.js';
 import { fileContentProbe, type FileContentFacts } from '../probes/file-content.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { compileRuleRegex } from '../rule-regex.js';
@@ -27,22 +28,8 @@ function lineRanges(lines: readonly string[], begin: string, end: string): Array
   return ranges;
 }
 
-
-/** `sedDelete`: a sed program deleting the matched marker block or lines, e.g. `/# kubekey hosts BEGIN/,/# kubekey hosts END/d`. */
-/** lines: the exact blocks of lines seen (each block's lines joined by newlines): what the fix plan removes. */
-export type FileContentFixVars = { target: string; sedDelete: string; lines: string[] };
-
 export const fileContentCheck: CheckDefinition<'file-content', FileContentFacts, FileContentFixVars> = {
-  kind: 'file-content',
-  doc: { fields: '`paths`, and `regex` or `marker: {begin, end}`', findingPer: 'file' },
-  params: { paths: 'required', regex: 'optional', marker: 'optional' },
-  regexFields: ['regex'],
-  fixVars: {
-    target: 'the file',
-    sedDelete: 'a sed program deleting the matched block or lines (shown; the fix plan removes `lines` by content instead)',
-    lines: 'the exact text seen: each marker block (complete ones only) or matched line',
-  },
-  sarifPrecision: 'high',
+  ...fileContentKind,
   probe: fileContentProbe,
   match(check, facts) {
     const findings: RawFinding<FileContentFixVars>[] = [];

@@ -1,11 +1,15 @@
-// The check kinds: kind → its module. Adding a kind is one module plus one line here; the `satisfies` below makes
-// a missing, extra or mistyped kind a compile error, not a scan that dies.
+// The check kinds' probes and matchers: kind → its module. The kinds themselves are listed (with their metadata)
+// in ./kinds.ts; the `satisfies` below holds this registry to exactly those kinds, so a missing, extra or mistyped
+// kind is a compile error, not a scan that dies. Only the engine (and snapshots) import this file: it pulls every
+// probe. Code that only reads metadata imports ./kinds.ts.
 import os from 'node:os';
 import type { Check, CheckKind } from '../model/rule.js';
 import type { ProbeContext } from '../probes/context.js';
 import type { ClusterOptions } from '../probes/kube-resources.js';
 import type { Probe } from '../probes/probe.js';
-import type { CheckDefinition, FixVarsShape, MatchOutcome, SarifPrecision } from './check.js';
+import type { CheckDefinition, MatchOutcome } from './check.js';
+import type { AnyKindMeta } from './kind.js';
+import type { FixVarsOf } from './kinds.js';
 import { cgroupCheck } from './cgroup.js';
 import { fileContentCheck } from './file-content.js';
 import { interfaceCheck } from './interface.js';
@@ -26,19 +30,13 @@ import { systemdUnitCheck } from './systemd-unit.js';
  * Any kind's definition with its types erased: each definition's facts type is private to it (the engine only
  * passes them from its probe to its match), and code reading metadata needs no kind's parameter types.
  */
-export interface AnyCheckDefinition {
+export interface AnyCheckDefinition extends AnyKindMeta {
   readonly kind: CheckKind;
-  readonly doc: { readonly fields: string; readonly findingPer: string };
-  readonly params: Readonly<Record<string, 'required' | 'optional'>>;
-  readonly regexFields: readonly string[];
-  readonly fixVars: Readonly<Record<string, string>>;
-  readonly sarifPrecision: SarifPrecision;
-  readonly startOrder?: number;
   readonly probe: Probe<Check, unknown>;
   match(check: Check, facts: unknown, ctx: ProbeContext): MatchOutcome;
 }
 
-type CheckRegistry = { readonly [K in CheckKind]: CheckDefinition<K, unknown, FixVarsShape> };
+type CheckRegistry = { readonly [K in CheckKind]: CheckDefinition<K, unknown, FixVarsOf<K>> };
 
 export interface CheckOptions {
   /** For `kube-resource`: where the cluster rules read from (kubeconfig, context, dumps) and this host's Node name. */
@@ -65,13 +63,7 @@ export function checkDefinitions(opts: CheckOptions) {
   } satisfies CheckRegistry;
 }
 
-type Registry = ReturnType<typeof checkDefinitions>;
+export type { FixVarsOf } from './kinds.js';
 
-/** The typed fix variables of a kind's findings (what `Finding.vars` holds for a finding of that kind). */
-export type FixVarsOf<K extends CheckKind> = Registry[K] extends CheckDefinition<K, unknown, infer V> ? V : never;
-
-/**
- * Every kind's definition, for code that reads metadata (fix variables, regex fields, SARIF precision) and runs
- * no probe. Its kube-resource probe has no cluster options; the scan builds its own with checkDefinitions().
- */
+/** Every kind's full definition, for tests that run matchers without a scan (no cluster options). */
 export const CHECKS: Readonly<Record<CheckKind, AnyCheckDefinition>> = checkDefinitions({});

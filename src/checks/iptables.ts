@@ -1,3 +1,4 @@
+import { iptablesKind, type IptablesFixVars } from './iptables.meta.js';
 import type { IptablesTable } from '../model/rule.js';
 import { IPTABLES_TABLES } from '../model/rule.js';
 import type { IptablesChain, IptablesRule, IptablesTableDump } from '../parsers/iptables-save.js';
@@ -116,45 +117,8 @@ function ruleText(r: IptablesRule): string {
   return r.words.join(' ');
 }
 
-/**
- * Chain findings carry `jumps` (each rule that jumps into the chain, as `CHAIN args...`, for `{{jumps[]}}`);
- * rule findings carry `rule` (the rule's words after -A, for -D).
- */
-export type IptablesFixVars = { target: string; iptables: string; family: string; backend: string; table: string; chain: string; jumps?: string[][]; rule?: string[]; rawBytes?: string };
-
 export const iptablesCheck: CheckDefinition<'iptables', IptablesSource[], IptablesFixVars> = {
-  kind: 'iptables',
-  doc: {
-    fields: '`chains`, `chainRegex`, `chainRegexExclude`, `tables`, `families`, `backends` (nft and legacy, reported separately), `excludeCniNetworks`; rule level: `ruleComment`, `ruleTarget`, `ruleMatch`, `ruleMatchExclude`',
-    findingPer: 'chain `<family>/<backend>/<table>/<chain>` or rule',
-  },
-  params: {
-    chains: 'optional',
-    chainRegex: 'optional',
-    chainRegexExclude: 'optional',
-    tables: 'optional',
-    families: 'optional',
-    backends: 'optional',
-    ruleComment: 'optional',
-    ruleTarget: 'optional',
-    ruleMatch: 'optional',
-    ruleMatchExclude: 'optional',
-    excludeCniNetworks: 'optional',
-  },
-  regexFields: ['chainRegex', 'chainRegexExclude', 'ruleComment', 'ruleMatch', 'ruleMatchExclude'],
-  fixVars: {
-    target: '`<family>/<backend>/<table>/<chain>`',
-    iptables: "the backend's command (e.g. `ip6tables-legacy`)",
-    family: '`ipv4` or `ipv6`',
-    backend: '`nft` or `legacy`',
-    table: 'the table',
-    chain: 'the chain',
-    jumps: 'chain findings: every rule jumping into the chain, as `CHAIN args...` (use `{{jumps[]}}`)',
-    rule: "rule findings: the rule's words after `-A`",
-    rawBytes: '`yes` when a name is not valid UTF-8 (shown with `\\xHH`); the fix plan refuses such a finding',
-  },
-  sarifPrecision: 'high',
-  startOrder: 0,
+  ...iptablesKind,
   probe: iptablesProbe,
   match(check, sources) {
     const families = check.families ?? ALL_FAMILIES;

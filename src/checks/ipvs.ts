@@ -1,3 +1,4 @@
+import { ipvsKind, type IpvsFixVars } from './ipvs.meta.js';
 import type { IpvsService } from '../parsers/ipvs.js';
 import { ipvsProbe } from '../probes/ipvs.js';
 import type { CheckDefinition } from './check.js';
@@ -5,15 +6,8 @@ import { globMatcher } from './check.js';
 
 const PROTOCOL_FLAG: Record<IpvsService['protocol'], string> = { TCP: '-t', UDP: '-u', SCTP: '--sctp-service', FWM: '-f' };
 
-export type IpvsFixVars = { target: string; protocolFlag: string; address: string };
-
 export const ipvsCheck: CheckDefinition<'ipvs', IpvsService[], IpvsFixVars> = {
-  kind: 'ipvs',
-  doc: { fields: '`services` (`TCP 10.96.0.1:443`)', findingPer: 'virtual service' },
-  params: { services: 'optional' },
-  regexFields: [],
-  fixVars: { target: '`PROTO address:port`', protocolFlag: "ipvsadm's protocol flag (`-t`, `-u`, `--sctp-service`, `-f`)", address: 'the service address' },
-  sarifPrecision: 'high',
+  ...ipvsKind,
   probe: ipvsProbe,
   match(check, services) {
     const wanted = globMatcher(check.services);

@@ -2,15 +2,13 @@
 // condition (stuck in Terminating, a webhook whose Service is gone, an unavailable APIService, a node-password
 // Secret of a removed node, a binding whose ServiceAccounts are gone) and by this host's Node; clean while the
 // owner named by unlessPresent still exists.
+import { kubeResourceKind, type KubeResourceFixVars } from './kube-resource.meta.js';
 import { globsMatcher } from '../glob.js';
 import type { KubeResourceCheck } from '../model/rule.js';
 import { resolveResource, kubectlResourceName } from '../probes/cluster/resources.js';
 import { fieldAt, type KubeItem } from '../probes/cluster/source.js';
 import { auxQueries, createKubeResourceProbe, mainQuery, queryKey, type ClusterOptions, type KubeFacts } from '../probes/kube-resources.js';
 import type { CheckDefinition, MatchOutcome, RawFinding } from './check.js';
-
-/** `object`: kubectl's words for the object, `RESOURCE NAME` or `--namespace NS RESOURCE NAME`. */
-export type KubeResourceFixVars = { target: string; resource: string; name: string; namespace?: string; object: string[] };
 
 type Lists = KubeFacts['lists'];
 
@@ -143,34 +141,7 @@ export function matchKubeResource(check: KubeResourceCheck, facts: KubeFacts): M
 
 export function createKubeResourceCheck(opts: ClusterOptions): CheckDefinition<'kube-resource', KubeFacts, KubeResourceFixVars> {
   return {
-    kind: 'kube-resource',
-    doc: {
-      fields:
-        '`resource` (kubectl\'s plural, or `<plural>.<group>`), `names`, `labelSelector`, `namespace`; `condition` present/terminating/webhook-service-missing/apiservice-unavailable/node-gone (with `nodeNameSuffix`)/binding-subject-gone (with `roleRef`); `thisNode: {field, prefix}` (objects naming this host\'s Node); `unlessPresent: {resource, names, namespace}` (clean while the owner exists); `countInstances` (CRDs) — only with `--cluster` or `--cluster-dump`',
-      findingPer: 'object `<resource>[/<namespace>]/<name>`',
-    },
-    params: {
-      resource: 'required',
-      names: 'optional',
-      labelSelector: 'optional',
-      namespace: 'optional',
-      condition: 'optional',
-      thisNode: 'optional',
-      unlessPresent: 'optional',
-      nodeNameSuffix: 'optional',
-      roleRef: 'optional',
-      countInstances: 'optional',
-    },
-    regexFields: [],
-    fixVars: {
-      target: '`<resource>/[<namespace>/]<name>`',
-      resource: 'the resource',
-      name: 'the object name',
-      namespace: 'its namespace (namespaced objects only)',
-      object: 'kubectl\'s words for the object (`[--namespace NS] RESOURCE NAME`)',
-    },
-    sarifPrecision: 'very-high',
-    startOrder: 1,
+    ...kubeResourceKind,
     probe: createKubeResourceProbe(opts),
     match: (check, facts) => matchKubeResource(check, facts),
   };

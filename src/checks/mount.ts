@@ -1,17 +1,11 @@
+import { mountKind, type MountFixVars } from './mount.meta.js';
 import type { MountEntry } from '../parsers/mountinfo.js';
 import { mountProbe } from '../probes/mounts.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
 
-export type MountFixVars = { target: string; fstype: string; source: string };
-
 export const mountCheck: CheckDefinition<'mount', MountEntry[], MountFixVars> = {
-  kind: 'mount',
-  doc: { fields: '`mountPoints`, `fstypes`, `sources` (from `/proc/self/mountinfo`)', findingPer: 'mount point' },
-  params: { mountPoints: 'optional', fstypes: 'optional', sources: 'optional' },
-  regexFields: [],
-  fixVars: { target: 'the mount point', fstype: 'the filesystem type', source: 'the mount source' },
-  sarifPrecision: 'very-high',
+  ...mountKind,
   probe: mountProbe,
   match(check, mounts) {
     const point = globMatcher(check.mountPoints);

@@ -1,16 +1,10 @@
+import { netnsKind, type NetnsFixVars } from './netns.meta.js';
 import { netnsProbe, type NamedNetns } from '../probes/netns.js';
 import type { CheckDefinition } from './check.js';
 import { nameMatcher } from './check.js';
 
-export type NetnsFixVars = { target: string };
-
 export const netnsCheck: CheckDefinition<'netns', NamedNetns[], NetnsFixVars> = {
-  kind: 'netns',
-  doc: { fields: '`names` (in `/run/netns`; live or stale)', findingPer: 'namespace' },
-  params: { names: 'required' },
-  regexFields: [],
-  fixVars: { target: 'the namespace name' },
-  sarifPrecision: 'high',
+  ...netnsKind,
   probe: netnsProbe,
   match(check, namespaces) {
     const matches = nameMatcher(check.names, undefined);

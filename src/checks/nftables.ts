@@ -1,18 +1,11 @@
+import { nftablesKind, type NftablesFixVars } from './nftables.meta.js';
 import { globsMatcher } from '../glob.js';
 import type { NftTable } from '../parsers/nft.js';
 import { nftablesProbe } from '../probes/nftables.js';
 import type { CheckDefinition } from './check.js';
 
-export type NftablesFixVars = { target: string; family: string; table: string };
-
 export const nftablesCheck: CheckDefinition<'nftables', NftTable[], NftablesFixVars> = {
-  kind: 'nftables',
-  doc: { fields: '`tables: [{family, name}]`', findingPer: 'native table' },
-  params: { tables: 'required' },
-  regexFields: [],
-  fixVars: { target: '`<family> <table>`', family: 'the table family', table: 'the table name' },
-  sarifPrecision: 'very-high',
-  startOrder: 2,
+  ...nftablesKind,
   probe: nftablesProbe,
   match(check, tables) {
     const wanted = check.tables.map((w) => ({ family: w.family, name: globsMatcher([w.name], { dot: false }) }));

@@ -1,3 +1,4 @@
+import { pathKind, type PathFixVars } from './path.meta.js';
 import { pathProbe, type PathEntry, type PathFacts } from '../probes/paths.js';
 import { canonicalRunPath } from '../probes/context.js';
 import { globsMatcher } from '../glob.js';
@@ -10,28 +11,8 @@ function describe(e: PathEntry): string {
   return 'special file';
 }
 
-/**
- * `linkTarget`: where a symlink points, when the probe could read it (the planner uses it to stay in bounds).
- * `removable`: set by the engine for rules with conditions (`when`).
- * `targetHex`: the path's real bytes when a name on it is not valid UTF-8 (`target` then has `\xHH` escapes).
- */
-export type PathFixVars = { target: string; linkTarget?: string; removable?: string[]; targetHex?: string };
-
 export const pathCheck: CheckDefinition<'path', PathFacts, PathFixVars> = {
-  kind: 'path',
-  doc: {
-    fields: '`paths` (literal or glob; `/var/run` = `/run`), `type` file/dir/symlink/any, `condition` exists/non-empty, `maxDepth`, `exclude`, `when` (conditions, below)',
-    findingPer: 'path',
-  },
-  params: { paths: 'required', type: 'optional', condition: 'optional', maxDepth: 'optional', exclude: 'optional', when: 'optional' },
-  regexFields: [],
-  fixVars: {
-    target: 'the host path (a name that is not valid UTF-8 with `\\xHH` for each raw byte)',
-    linkTarget: 'where a symbolic link points (symlinks only)',
-    removable: 'rules with conditions: what a clean-up may remove (what no package or other engine owns; the Kubernetes entries it holds), else the path',
-    targetHex: 'the path\u2019s real bytes in hex (only when a name on it is not valid UTF-8)',
-  },
-  sarifPrecision: 'very-high',
+  ...pathKind,
   probe: pathProbe,
   match(check, facts, ctx) {
     const wantType = check.type ?? 'any';

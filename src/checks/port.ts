@@ -1,3 +1,4 @@
+import { portKind, type PortFixVars } from './port.meta.js';
 import { portProbe, type Listener, type SocketOwner } from '../probes/ports.js';
 import { POD_CGROUP } from './process.js';
 
@@ -14,15 +15,8 @@ function foreignOwner(o: SocketOwner): boolean {
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
 
-export type PortFixVars = { target: string; port: string; protocol: string; pids: string[] };
-
 export const portCheck: CheckDefinition<'port', Listener[], PortFixVars> = {
-  kind: 'port',
-  doc: { fields: '`ports`, `protocols`, `addresses` (TCP listeners and bound UDP, v4 and v6, with owners)', findingPer: '`<proto>/<port>`' },
-  params: { ports: 'required', protocols: 'optional', addresses: 'optional' },
-  regexFields: [],
-  fixVars: { target: '`<proto>/<port>`', port: 'the port', protocol: '`tcp` or `udp`', pids: 'the owning processes' },
-  sarifPrecision: 'medium',
+  ...portKind,
   probe: portProbe,
   match(check, listeners) {
     const protocols = check.protocols ?? ['tcp', 'udp'];

@@ -1,3 +1,4 @@
+import { processKind, type ProcessFixVars } from './process.meta.js';
 import { processProbe, type ProcessInfo } from '../probes/processes.js';
 import type { CheckDefinition, RawFinding } from './check.js';
 import { globMatcher } from './check.js';
@@ -49,24 +50,8 @@ function podText(m: PodMembership): string {
   return `pod process (${parts.join(', ')})`;
 }
 
-/** `pidNamespace`: `host`, or `pod` for a process of this host's pod in the pod's own PID namespace. */
-export type ProcessFixVars = { target: string; pid: string; comm: string; pidNamespace: 'host' | 'pod' };
-
 export const processCheck: CheckDefinition<'process', ProcessInfo[], ProcessFixVars> = {
-  kind: 'process',
-  doc: {
-    fields: '`comm`, `exe`, `cmdline` (regex), `cmdlineExclude`, `podMember`; all given must match; other PID namespaces only as pod processes',
-    findingPer: 'process `<comm>[<pid>]`',
-  },
-  params: { comm: 'optional', exe: 'optional', cmdline: 'optional', cmdlineExclude: 'optional', podMember: 'optional' },
-  regexFields: ['cmdline', 'cmdlineExclude'],
-  fixVars: {
-    target: '`<comm>[<pid>]`',
-    pid: 'the process id (as the host sees it)',
-    comm: 'its command name',
-    pidNamespace: '`host`, or `pod` for a pod process in its own PID namespace',
-  },
-  sarifPrecision: 'medium',
+  ...processKind,
   probe: processProbe,
   match(check, procs) {
     const comm = globMatcher(check.comm);

@@ -1,3 +1,4 @@
+import { systemdUnitKind, type SystemdUnitFixVars } from './systemd-unit.meta.js';
 import { globsMatcher } from '../glob.js';
 import { systemdProbe, type UnitFacts, type UnitFileRef } from '../probes/systemd.js';
 import type { CheckDefinition, RawFinding } from './check.js';
@@ -17,24 +18,8 @@ function contentRefs(refs: readonly UnitFileRef[]): UnitFileRef[] {
   return content.length > 0 ? content : [...refs];
 }
 
-/** `removable`: set by the engine for rules with conditions (`when`). */
-export type SystemdUnitFixVars = { target: string; paths: string[]; removable?: string[] };
-
 export const systemdUnitCheck: CheckDefinition<'systemd-unit', UnitFacts, SystemdUnitFixVars> = {
-  kind: 'systemd-unit',
-  doc: {
-    fields: '`units`, `transientOnly`, `when` (unit files, drop-ins, `*.wants` links — dangling too — and transient units, plus state when systemd is PID 1)',
-    findingPer: 'unit',
-  },
-  params: { units: 'required', transientOnly: 'optional', when: 'optional' },
-  regexFields: [],
-  fixVars: {
-    target: 'the unit name',
-    paths: 'its unit files, drop-in dirs and links',
-    removable: 'rules with conditions: its files and links except those a package owns unmodified',
-  },
-  sarifPrecision: 'very-high',
-  startOrder: 5,
+  ...systemdUnitKind,
   probe: systemdProbe,
   match(check, facts) {
     const wanted = globsMatcher(check.units);

@@ -1,10 +1,10 @@
 // A saved JSON report (`kube-residue scan --format json`) as input for `fix --from`: parsed and validated against
-// the report contract (src/schema/report.schema.json), so a hand-edited or truncated file is a usage error
+// the report contract (src/schema/report-schema.ts), so a hand-edited or truncated file is a usage error
 // (exit 2) with the first problems named, never a half-understood plan.
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import reportSchema from '../schema/report.schema.json' with { type: 'json' };
+import { reportSchema } from '../schema/report-schema.js';
 import { REPORT_SCHEMA_VERSION, type ScanResult } from '../model/result.js';
 
 export class InvalidReport extends Error {

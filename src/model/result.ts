@@ -1,5 +1,5 @@
 // The scan result: the one structure every reporter (table, JSON, SARIF, JUnit, Markdown, HTML) and the fix
-// planner read. Its JSON form is the versioned report contract (src/schema/report.schema.json).
+// planner read. Its JSON form is the versioned report contract (src/schema/report-schema.ts; shipped as dist/schema/report.schema.json).
 import type { CheckKind, Profile, ProfileSelector, RebootClears, RuleSource, Severity } from './rule.js';
 
 /** 1.1 added waivers, baselines, the audit trail, the content digest, blocksJoin and the `waived` status. */

@@ -6,7 +6,7 @@ type ReporterLoader = () => Promise<Reporter>;
 
 const REPORTERS: Record<string, { description: string; load: ReporterLoader }> = {
   table: { description: 'a table for people (default on a terminal)', load: async () => (await import('./table.js')).tableReporter },
-  json: { description: 'the versioned JSON report contract (src/schema/report.schema.json)', load: async () => (await import('./json.js')).jsonReporter },
+  json: { description: 'the versioned JSON report contract (dist/schema/report.schema.json)', load: async () => (await import('./json.js')).jsonReporter },
   sarif: { description: 'SARIF 2.1.0 for GitHub code scanning (upload-sarif), one category per node', load: async () => (await import('./sarif.js')).sarifReporter },
   junit: { description: 'JUnit XML for CI test reports (Jenkins, GitLab): a test per rule, a suite per pack', load: async () => (await import('./junit.js')).junitReporter },
   markdown: { description: 'Markdown for a pull-request comment or ticket: verdict, counts, findings, fix commands', load: async () => (await import('./markdown.js')).markdownReporter },

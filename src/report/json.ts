@@ -1,4 +1,4 @@
-// The JSON report: the ScanResult as is. Its shape is the versioned contract in src/schema/report.schema.json.
+// The JSON report: the ScanResult as is. Its shape is the versioned contract in src/schema/report-schema.ts.
 import { jsonChunks } from './json-chunks.js';
 import type { Reporter } from './reporter.js';
 
@@ -7,7 +7,7 @@ const STREAM_FROM_FINDINGS = 1000;
 
 export const jsonReporter: Reporter = {
   name: 'json',
-  description: 'the versioned JSON report contract (src/schema/report.schema.json)',
+  description: 'the versioned JSON report contract (dist/schema/report.schema.json)',
   render(result) {
     return `${JSON.stringify(result, null, 2)}\n`;
   },

@@ -1,7 +1,8 @@
 // Small pieces shared by the SARIF, JUnit, Markdown and HTML reporters: severity mappings, counts derived from the
 // result, and time formatting that never consults the clock or the locale.
 import type { RebootClears, Severity } from '../model/rule.js';
-import { CHECK_KINDS, SEVERITIES } from '../model/rule.js';
+import { SEVERITIES } from '../model/rule.js';
+import { CHECK_KINDS } from '../checks/kinds.js';
 import type { CheckKind } from '../model/rule.js';
 import type { RuleResult, ScanResult } from '../model/result.js';
 import { mostSevereFirst } from '../model/severity.js';

@@ -15,8 +15,8 @@ import type {
   Result,
   Run,
 } from 'sarif';
-import { CHECKS } from '../checks/index.js';
-import type { SarifPrecision } from '../checks/check.js';
+import { KIND_META } from '../checks/kinds.js';
+import type { SarifPrecision } from '../checks/kind.js';
 import type { CheckKind } from '../model/rule.js';
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import { mostSevereFirst } from '../model/severity.js';
@@ -75,7 +75,7 @@ function descriptorRef(id: NotificationId): { id: string; index: number } {
 
 /** How sure a match is that the object is residue of the cluster: the kind's own; `high` for a kind this build does not know. */
 function precision(kind: string): SarifPrecision {
-  return Object.hasOwn(CHECKS, kind) ? CHECKS[kind as CheckKind].sarifPrecision : 'high';
+  return Object.hasOwn(KIND_META, kind) ? KIND_META[kind as CheckKind].sarifPrecision : 'high';
 }
 
 /** `rules/kubeadm.yaml` (built-in) → package-relative; `./site/x.yaml` → checkout-relative; `/etc/x.yaml` → file URI. */

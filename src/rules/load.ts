@@ -1,14 +1,14 @@
-// Loads rule files (YAML, several rules per file) and validates them with the JSON Schema in
-// src/schema/rule.schema.json plus the checks a schema cannot express (regexes compile, fix templates only
+// Loads rule files (YAML, several rules per file) and validates them with the rule JSON Schema (assembled from
+// the check kinds' declarations by src/schema/rule-schema.ts) plus the checks a schema cannot express (regexes compile, fix templates only
 // use the variables their kind provides, ids are unique). Every problem names the file, line, rule and field.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type Node } from 'yaml';
-import ruleFileSchema from '../schema/rule.schema.json' with { type: 'json' };
+import { ruleFileSchema } from '../schema/rule-schema.js';
 import type { Check, Rule, RuleFile } from '../model/rule.js';
-import { CHECKS } from '../checks/index.js';
+import { KIND_META } from '../checks/kinds.js';
 import { templateProblem, templateVariables } from '../fix/template.js';
 import { broadPathProblem } from './broad-paths.js';
 import { ruleRegexProblem } from '../rule-regex.js';
@@ -188,7 +188,7 @@ interface SemanticProblem {
 function semanticProblems(check: Check, commands: readonly string[]): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   const record = check as unknown as Record<string, unknown>;
-  for (const f of CHECKS[check.kind].regexFields) {
+  for (const f of KIND_META[check.kind].regexFields) {
     const v = record[f];
     if (typeof v !== 'string') continue;
     const problem = ruleRegexProblem(v);
@@ -204,7 +204,7 @@ function semanticProblems(check: Check, commands: readonly string[]): SemanticPr
   if (check.kind === 'file-content' && !check.regex && !check.marker) {
     problems.push({ path: ['check'], message: 'file-content needs "regex" or "marker"' });
   }
-  const allowed = Object.keys(CHECKS[check.kind].fixVars);
+  const allowed = Object.keys(KIND_META[check.kind].fixVars);
   commands.forEach((cmd, i) => {
     const bad = templateProblem(cmd);
     if (bad) problems.push({ path: ['fix', 'commands', i], message: bad });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
-import reportSchema from '../../src/schema/report.schema.json' with { type: 'json' };
+import { reportSchema } from '../../src/schema/report-schema.js';
 import type { ScanResult } from '../../src/model/result.js';
 import { cliPath, fixture, repoRoot, runCli } from '../helpers/cli.js';
 

@@ -1,10 +1,15 @@
-// The check-kind registry against everything that describes a kind outside its module: the rule schema (which
-// stays the source users validate against), the report schema, the rule model's list of kinds and the README's
-// "Check kinds" table. Adding a kind and forgetting one of them fails here (a missing registry line fails tsc).
-import { readFileSync } from 'node:fs';
+// The check-kind registries against everything made from them or describing a kind outside its module: the rule
+// schema and the report schema (assembled from the kinds' declarations, and shipped as dist/schema/*.json by the
+// build), the runtime registry with the probes, and the README's "Check kinds" table. A missing registry line
+// fails tsc (test/checks/add-kind.test.ts proves it on a copy of the sources).
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, type FixVarsOf } from '../../src/checks/index.js';
-import { CHECK_KINDS, type CheckKind } from '../../src/model/rule.js';
+import { CHECK_KINDS, KIND_META } from '../../src/checks/kinds.js';
+import type { CheckKind } from '../../src/model/rule.js';
+import { reportSchema } from '../../src/schema/report-schema.js';
+import { kindDefinitionName, ruleFileSchema } from '../../src/schema/rule-schema.js';
 
 interface SchemaNode {
   $ref?: string;
@@ -16,12 +21,11 @@ interface SchemaNode {
   definitions?: Record<string, SchemaNode>;
 }
 
-const readJson = (rel: string): SchemaNode => JSON.parse(readFileSync(new URL(`../../${rel}`, import.meta.url), 'utf8')) as SchemaNode;
-const ruleSchema = readJson('src/schema/rule.schema.json');
-const reportSchema = readJson('src/schema/report.schema.json');
+const ruleSchema = ruleFileSchema as SchemaNode;
 const defs = ruleSchema.definitions ?? {};
 const checkNode = defs['rule']?.properties?.['check'] ?? {};
-const kinds = Object.keys(CHECKS) as CheckKind[];
+const kinds = [...CHECK_KINDS];
+const repoFile = (rel: string): URL => new URL(`../../${rel}`, import.meta.url);
 
 /** The definition the rule schema applies to `check` when `kind` is the given one. */
 function kindDefinition(kind: string): SchemaNode | undefined {
@@ -33,7 +37,7 @@ function kindDefinition(kind: string): SchemaNode | undefined {
 const KIND_TABLE_HEAD = '| kind | fields | one finding per | fix variables |';
 
 function kindTableRow(kind: CheckKind): string {
-  const def = CHECKS[kind];
+  const def = KIND_META[kind];
   const vars = Object.keys(def.fixVars)
     .map((v) => `\`${v}\``)
     .join(', ');
@@ -41,22 +45,41 @@ function kindTableRow(kind: CheckKind): string {
 }
 
 describe('the check-kind registry', () => {
-  it('has every kind of the rule model, and only those', () => {
-    expect([...kinds].sort()).toEqual([...CHECK_KINDS].sort());
-    for (const kind of kinds) expect(CHECKS[kind].kind).toBe(kind);
+  it('the runtime registry (probes and matchers) has every declared kind, each with its own declaration', () => {
+    expect(Object.keys(CHECKS)).toEqual(kinds);
+    for (const kind of kinds) {
+      expect(CHECKS[kind].kind).toBe(kind);
+      expect(CHECKS[kind].fixVars).toBe(KIND_META[kind].fixVars);
+    }
   });
 
-  it("and the rule schema's kind enum and report schema's kind enum list the same kinds", () => {
-    expect([...(checkNode.properties?.['kind']?.enum ?? [])].sort()).toEqual([...kinds].sort());
-    expect([...(reportSchema.definitions?.['kind']?.enum ?? [])].sort()).toEqual([...kinds].sort());
+  it("the rule schema's kind enum and the report schema's kind enum are the kinds, in registry order", () => {
+    expect(checkNode.properties?.['kind']?.enum).toEqual(kinds);
+    expect((reportSchema as SchemaNode).definitions?.['kind']?.enum).toEqual(kinds);
   });
 
-  describe.each(kinds)('%s: module and rule schema agree', (kind) => {
-    const def = CHECKS[kind];
+  it('the assembled rule and report schemas compile (strict: every $ref resolves, no unknown keyword)', () => {
+    expect(() => new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(ruleFileSchema)).not.toThrow();
+    expect(() => new Ajv({ allErrors: true, strict: true, validateFormats: false }).compile(reportSchema)).not.toThrow();
+  });
+
+  it('the build ships exactly the assembled schemas (dist/schema/*.schema.json, in the npm package)', () => {
+    for (const [file, schema] of [
+      ['dist/schema/rule.schema.json', ruleFileSchema],
+      ['dist/schema/report.schema.json', reportSchema],
+    ] as const) {
+      expect(existsSync(repoFile(file)), `${file}: run npm run build`).toBe(true);
+      expect(JSON.parse(readFileSync(repoFile(file), 'utf8'))).toEqual(schema);
+    }
+  });
+
+  describe.each(kinds)('%s: its declaration and its part of the rule schema agree', (kind) => {
+    const def = KIND_META[kind];
     const schema = kindDefinition(kind);
 
-    it('the schema has a definition for the kind', () => {
-      expect(schema, `rule.schema.json has no if/then branch for kind ${kind}`).toBeDefined();
+    it('the schema has a definition for the kind, named as before the schema was assembled', () => {
+      expect(schema, `the rule schema has no if/then branch for kind ${kind}`).toBeDefined();
+      expect(defs[kindDefinitionName(kind)]).toBe(schema);
     });
 
     it('on the fields and which of them are required', () => {
@@ -82,20 +105,20 @@ describe('the check-kind registry', () => {
     const path: FixVarsOf<'path'> = { target: '/etc/cni/net.d/x', linkTarget: '/opt/x', removable: ['/etc/cni/net.d/x'], targetHex: '2f' };
     const chain: FixVarsOf<'iptables'> = { target: 't', iptables: 'iptables-nft', family: 'ipv4', backend: 'nft', table: 'nat', chain: 'KUBE-X', jumps: [['PREROUTING', '-j', 'KUBE-X']] };
     const port: FixVarsOf<'port'> = { target: 'tcp/6443', port: '6443', protocol: 'tcp', pids: ['1'] };
-    expect(Object.keys(CHECKS.path.fixVars)).toEqual(Object.keys(path));
-    expect(Object.keys(CHECKS.iptables.fixVars).filter((k) => k !== 'rule' && k !== 'rawBytes')).toEqual(Object.keys(chain));
-    expect(Object.keys(CHECKS.port.fixVars)).toEqual(Object.keys(port));
+    expect(Object.keys(KIND_META.path.fixVars)).toEqual(Object.keys(path));
+    expect(Object.keys(KIND_META.iptables.fixVars).filter((k) => k !== 'rule' && k !== 'rawBytes')).toEqual(Object.keys(chain));
+    expect(Object.keys(KIND_META.port.fixVars)).toEqual(Object.keys(port));
   });
 
   it('every fix variable has a description and `target` is one of them', () => {
     for (const kind of kinds) {
-      expect(Object.keys(CHECKS[kind].fixVars)).toContain('target');
-      for (const [name, text] of Object.entries(CHECKS[kind].fixVars)) expect(text.length, `${kind}.${name}`).toBeGreaterThan(0);
+      expect(Object.keys(KIND_META[kind].fixVars)).toContain('target');
+      for (const [name, text] of Object.entries(KIND_META[kind].fixVars)) expect(text.length, `${kind}.${name}`).toBeGreaterThan(0);
     }
   });
 
   it("the README's check-kind table is the modules' own description, in registry order", () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('\n');
+    const readme = readFileSync(repoFile('README.md'), 'utf8').split('\n');
     const head = readme.indexOf(KIND_TABLE_HEAD);
     expect(head, `README.md has no table headed ${KIND_TABLE_HEAD}`).toBeGreaterThanOrEqual(0);
     const end = readme.indexOf('', head);
@@ -106,7 +129,7 @@ describe('the check-kind registry', () => {
 
   it('every field a module documents is one of its parameters, and every parameter is documented', () => {
     for (const kind of kinds) {
-      const def = CHECKS[kind];
+      const def = KIND_META[kind];
       for (const p of Object.keys(def.params)) expect(def.doc.fields, `${kind}: ${p} undocumented`).toContain(`\`${p}`);
     }
   });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import schema from '../../src/schema/report.schema.json' with { type: 'json' };
+import { reportSchema as schema } from '../../src/schema/report-schema.js';
 import type { ScanResult } from '../../src/model/result.js';
 import { fixture, repoRoot, runCli } from '../helpers/cli.js';
 
@@ -24,7 +24,7 @@ function stable(r: ScanResult): unknown {
 }
 
 describe('JSON report contract', () => {
-  it('validates against src/schema/report.schema.json for a dirty root and this host', () => {
+  it('validates against the report schema for a dirty root and this host', () => {
     for (const report of [scan(hostroot), scan(['--allow-unchecked'])]) {
       const ok = validate(report);
       expect(validate.errors ?? []).toEqual([]);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planFix } from '../../src/fix/plan.js';
 import { PLANNERS } from '../../src/fix/planners/index.js';
 import { readValues } from '../../src/fix/values.js';
-import { CHECK_KINDS } from '../../src/model/rule.js';
+import { CHECK_KINDS } from '../../src/checks/kinds.js';
 import { fromFindings, makeResult } from './helpers.js';
 
 describe('planner registry', () => {

@@ -14,9 +14,9 @@ import type { ScanResult } from '../../src/model/result.js';
 import { repoRoot } from '../helpers/cli.js';
 import { cleanRoot, dirtyRoot, noProcRoot } from './host-roots.js';
 import { ensureSeaBinaries } from './sea-binaries.js';
+import { IN_CI } from '../helpers/ci.js';
 
 const ANSIBLE_DIR = path.join(repoRoot, 'deploy/ansible');
-const IN_CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 const haveAnsible = spawnSync('ansible-playbook', ['--version']).status === 0;
 if (!haveAnsible && IN_CI) throw new Error('ansible-playbook is required on CI (apt-get install ansible ansible-lint)');
 

@@ -10,9 +10,9 @@ import { fleetHtmlReporter } from '../../src/fleet/html.js';
 import { mergeReports } from '../../src/fleet/merge.js';
 import type { ScanResult } from '../../src/model/result.js';
 import { cloneResult, loadFixture } from '../report/fixtures.js';
+import { IN_CI } from '../helpers/ci.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const IN_CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 const OUTPUT_DIR = new URL('../../test-output/', import.meta.url);
 
 function node(hostname: string, base: 'dirty-node' | 'clean-node', dropRules = 0): ScanResult {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import schema from '../../src/schema/report.schema.json' with { type: 'json' };
+import { reportSchema as schema } from '../../src/schema/report-schema.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 addFormats.default(ajv);

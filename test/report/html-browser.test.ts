@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { htmlReporter } from '../../src/report/html.js';
 import { loadFixture } from './fixtures.js';
+import { IN_CI } from '../helpers/ci.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -20,7 +21,6 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const IN_CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const OUTPUT_DIR = new URL('../../test-output/', import.meta.url);
 

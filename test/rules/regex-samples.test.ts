@@ -4,7 +4,7 @@
 // A new regex rule without samples fails this test, so every regex gets its anchoring looked at.
 import { describe, expect, it } from 'vitest';
 import { expandRuleArgs, loadRuleFiles } from '../../src/rules/load.js';
-import { CHECKS } from '../../src/checks/index.js';
+import { KIND_META } from '../../src/checks/kinds.js';
 import type { Check, Rule } from '../../src/model/rule.js';
 import { builtinRulesDir, packageRoot } from '../../src/package-location.js';
 import { compileRuleRegex, includeExcludeMatcher } from '../../src/rule-regex.js';
@@ -147,7 +147,7 @@ function matcher(rule: Rule, subject: Subject): (text: string) => boolean {
 
 const loaded = loadRuleFiles(expandRuleArgs([builtinRulesDir]), { builtin: true, displayBase: packageRoot });
 /** The regex fields of a rule's kind, from the check-kind registry. */
-const regexFieldsOf = (r: Rule): readonly string[] => CHECKS[r.check.kind].regexFields as readonly string[];
+const regexFieldsOf = (r: Rule): readonly string[] => KIND_META[r.check.kind].regexFields;
 const regexRules = loaded.rules.filter((r) => regexFieldsOf(r).some((f) => field(r.check, f) !== undefined));
 
 describe('every built-in regex: a positive sample and a near miss', () => {

@@ -29,8 +29,8 @@ describe('the npm package', () => {
   });
 
   it('ships both JSON Schemas', () => {
-    expect(files).toContain('src/schema/rule.schema.json');
-    expect(files).toContain('src/schema/report.schema.json');
+    expect(files).toContain('dist/schema/rule.schema.json');
+    expect(files).toContain('dist/schema/report.schema.json');
   });
 
   it('ships every rule pack', () => {
