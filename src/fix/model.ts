@@ -80,8 +80,8 @@ export interface Refusal {
   ruleIds: string[];
   kind: CheckKind;
   target: string;
-  /** The command it would have been (words), when there is one. */
-  wouldRun?: string[];
+  /** The command it would have been (words; a name that is not valid UTF-8 as its bytes), when there is one. */
+  wouldRun?: ScriptArg[];
   reason: string;
   /** What the scan saw (the finding's evidence). */
   evidence: string;

@@ -42,9 +42,11 @@ export function seenTypeFromEvidence(evidence: string): SeenType {
 function merge(cands: readonly RemovalCandidate[]): RemovalCandidate[] {
   const byPath = new Map<string, RemovalCandidate>();
   for (const c of cands) {
-    const cur = byPath.get(c.path);
+    // A byte-named path and a valid UTF-8 name with literal backslashes can have the same text: bytes tell them apart.
+    const key = c.hex === undefined ? c.path : `\0${c.hex}`;
+    const cur = byPath.get(key);
     if (!cur) {
-      byPath.set(c.path, { ...c, ruleIds: [...c.ruleIds] });
+      byPath.set(key, { ...c, ruleIds: [...c.ruleIds] });
       continue;
     }
     for (const id of c.ruleIds) if (!cur.ruleIds.includes(id)) cur.ruleIds.push(id);
@@ -52,7 +54,6 @@ function merge(cands: readonly RemovalCandidate[]): RemovalCandidate[] {
     cur.early ||= c.early;
     if (cur.seen === '?') cur.seen = c.seen;
     cur.linkTarget ??= c.linkTarget;
-    cur.hex ??= c.hex;
   }
   return [...byPath.values()];
 }
@@ -62,7 +63,7 @@ function refuse(c: RemovalCandidate, reason: string): Refusal {
     ruleIds: c.ruleIds,
     kind: c.kind,
     target: c.path,
-    wouldRun: ['rm', c.recursive ? '-rf' : '-f', '--', c.path],
+    wouldRun: ['rm', c.recursive ? '-rf' : '-f', '--', c.hex === undefined ? c.path : { hex: c.hex }],
     reason,
     evidence: c.evidence,
     rebootClears: c.rebootClears,

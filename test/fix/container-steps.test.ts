@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planFix } from '../../src/fix/plan.js';
 import { renderScript } from '../../src/fix/script.js';
-import { commandAvailable, makeResult, printedCommands, runShell } from './helpers.js';
+import { commandAvailable, fromFindings, makeResult, printedCommands, runShell } from './helpers.js';
 
 const META = { generatedAt: '2026-03-14T10:00:00.000Z', generatorVersion: '0.1.0', source: 'report test.json' };
 const SH = commandAvailable('dash') ? 'dash' : 'sh';
@@ -49,7 +49,7 @@ const result = makeResult([
 ]);
 
 describe('fix steps for container findings', () => {
-  const plan = planFix(result);
+  const plan = planFix(result, fromFindings);
 
   it('plans one step per pod (both rules), the image after it, and refuses a malformed id', () => {
     const steps = plan.steps.filter((s) => s.comment[0]?.startsWith('Through the runtime'));
@@ -99,7 +99,7 @@ describe('fix steps for container findings', () => {
 
   it('run for real with containerd down, the refusals make the script end with status 1', () => {
     const file = path.join(tmp, 'fix-images.sh');
-    const images = planFix(makeResult([imageRule]));
+    const images = planFix(makeResult([imageRule]), fromFindings);
     writeFileSync(file, renderScript(images, META).replace(/^kr_check_host .*$/m, ''));
     const r = runShell(SH, [file], { env: { PATH: `${fakeCtr(false)}:/usr/bin:/bin` } });
     expect(r.stdout).toMatch(/# REFUSED at run time: containerd is not running .*image\/registry\.k8s\.io\/pause:3\.9 stays in its metadata until then/);
