@@ -2,6 +2,12 @@
 // objects are hostile text: a file, chain or link name can hold ESC (a terminal escape that recolours or rewrites
 // the screen), bidi overrides (U+202E shows `exe.txt` as `txt.exe`), zero-width characters, line breaks. The fix
 // script, the table and every report escape them with these functions, so they agree on what is invisible.
+//
+// Displayed fix commands and this escaping: a command shown to a person must both be exact when pasted and never
+// put a raw ESC on a screen. The two never conflict, by construction: src/fix/template.ts writes every value with
+// an invisible character (or bytes that are not UTF-8) as a `"$(printf '\ooo')"` word, and rule validation rejects
+// templates holding one, so a displayed command is plain visible text and oneLine/multiLine leave it unchanged.
+// The reporters still pass commands through them, as a second line of defence for reports from elsewhere.
 
 /**
  * Invisible or misleading: C0 and C1 controls, DEL, the soft hyphen, the Arabic letter mark, zero-width marks

@@ -6,8 +6,9 @@ import { schemaRef, type KindMeta } from './kind.js';
  * Kubernetes pods and containers known to the container runtime, read from its own state: containerd's task
  * bundles (`<state>/io.containerd.runtime.v2.task/k8s.io/<id>/config.json` and `init.pid`) and CRI-O's
  * (`/run/containers/storage/overlay-containers/<id>/userdata`), plus containerd's metadata through `ctr` (with
- * connect and call timeouts) for stopped containers and images. Only CRI containers count: containerd's
- * `k8s.io` namespace and CRI-O's; Docker's `moby`, `default` and podman's never.
+ * connect and call timeouts), or from its database file when containerd does not answer, for stopped containers
+ * and images. Only CRI containers count: containerd's `k8s.io` namespace and CRI-O's; Docker's `moby`, `default`
+ * and podman's never.
  */
 export interface ContainerCheck {
   kind: 'container';
@@ -29,6 +30,8 @@ export type ContainerFixVars = {
   runtime: string;
   address: string;
   namespace: string;
+  /** Pod findings: `running` (tasks alive) or `stopped` (only in the runtime's records). */
+  state?: string;
   pod?: string;
   podNamespace?: string;
   sandboxId?: string;
@@ -41,7 +44,7 @@ export const containerKind: KindMeta<'container', ContainerCheck, ContainerFixVa
   kind: 'container',
   doc: {
     fields:
-      "`object` pod/stopped/image, `containers`, `pods`, `podNamespaces`, `images` (containerd's task bundles of namespace k8s.io and CRI-O's containers, read from disk; `ctr` with connect and call timeouts for stopped containers and images)",
+      "`object` pod/stopped/image, `containers`, `pods`, `podNamespaces`, `images` (containerd's task bundles of namespace k8s.io and CRI-O's containers, read from disk; `ctr` with connect and call timeouts for stopped containers and images, or containerd's metadata database file when containerd does not answer)",
     findingPer: 'pod `pod/<namespace>/<name>`, or image `image/<ref>`',
   },
   params: { object: 'required', containers: 'optional', pods: 'optional', podNamespaces: 'optional', images: 'optional' },
@@ -60,6 +63,7 @@ export const containerKind: KindMeta<'container', ContainerCheck, ContainerFixVa
     runtime: '`containerd` or `cri-o`',
     address: "containerd's socket",
     namespace: 'the containerd namespace (k8s.io)',
+    state: '`running` (a pod with live tasks) or `stopped` (containers only in the runtime\'s records)',
     pod: 'the pod name',
     podNamespace: 'the pod namespace',
     sandboxId: 'the pod sandbox id (crictl stopp/rmp)',

@@ -1,6 +1,7 @@
 // `container` check: Kubernetes pods still known to the container runtime, one finding per pod (its containers,
 // their shims and the ports they hold), stopped-but-present containers and sandboxes (also per pod), and
-// images left in the CRI namespace.
+// images left in the CRI namespace (from containerd's metadata: through ctr, or its database file when containerd
+// does not answer).
 import { containerKind, type ContainerFixVars } from './container.meta.js';
 import type { ContainerCheck } from '../model/rule.js';
 import { containerProbe, type ContainerFacts, type LiveTask } from '../probes/containers/index.js';
@@ -50,11 +51,12 @@ function where(t: CriTask): string {
   return t.runtime === 'containerd' ? `containerd ${t.stateDir} namespace ${t.namespace}` : `CRI-O ${t.stateDir}`;
 }
 
-function podVars(pod: Pod<CriTask>, target: string, shimPids: string[], address: string | undefined): ContainerFixVars {
+function podVars(pod: Pod<CriTask>, target: string, shimPids: string[], address: string | undefined, state: 'running' | 'stopped'): ContainerFixVars {
   const first = pod.tasks[0] as CriTask;
   return {
     target,
     runtime: first.runtime,
+    state,
     pod: pod.podName,
     podNamespace: pod.podNamespace,
     sandboxId: first.sandboxId,
@@ -83,7 +85,7 @@ function runningFinding(pod: Pod<LiveTask>, exited: readonly CriTask[]): RawFind
     ports.length > 0 ? `holding ports ${ports.join(', ')}` : 'no listening ports',
     ...(exited.length > 0 ? [`not running: ${ordered(exited).map((t) => `${t.type === 'sandbox' ? 'sandbox' : (t.containerName ?? '?')} ${short(t.id)}`).join(', ')}`] : []),
   ];
-  return { target, evidence: parts.join('; '), vars: podVars(pod, target, shims.map((s) => String(s.pid)), first.address) };
+  return { target, evidence: parts.join('; '), vars: podVars(pod, target, shims.map((s) => String(s.pid)), first.address, 'running') };
 }
 
 function stoppedFinding(pod: Pod<CriTask>): RawFinding<ContainerFixVars> {
@@ -92,7 +94,7 @@ function stoppedFinding(pod: Pod<CriTask>): RawFinding<ContainerFixVars> {
   const first = tasks[0] as CriTask;
   const list = tasks.map((t) => `${t.type === 'sandbox' ? 'sandbox' : (t.containerName ?? '?')} ${short(t.id)}${t.pidFromFile ? ` (process ${t.pidFromFile} gone)` : ''}`);
   const address = first.runtime === 'containerd' ? `${first.stateDir}/containerd.sock` : undefined;
-  return { target, evidence: `present but not running under ${where(first)}: ${list.join(', ')}`, vars: podVars(pod, target, [], address) };
+  return { target, evidence: `present but not running under ${where(first)}: ${list.join(', ')}`, vars: podVars(pod, target, [], address, 'stopped') };
 }
 
 const byTarget = (a: RawFinding<ContainerFixVars>, b: RawFinding<ContainerFixVars>): number => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
@@ -112,12 +114,12 @@ export const containerCheck: CheckDefinition<'container', ContainerFacts, Contai
           evidence: `image in containerd ${i.stateDir} namespace k8s.io`,
           vars: { target: `image/${i.name}`, runtime: 'containerd', image: i.name, address: `${i.stateDir}/containerd.sock`, namespace: 'k8s.io' },
         }));
-      return { findings, partial: facts.images.reason };
+      return { findings, partial: facts.images.reason, note: facts.metadataSource };
     }
     const select = podSelector(check);
     if (check.object === 'stopped') {
       const findings = byPod(facts.stopped.data ?? []).filter(select).map(stoppedFinding).sort(byTarget);
-      return { findings, partial: facts.stopped.reason, note };
+      return { findings, partial: facts.stopped.reason, note: [facts.metadataSource, note].filter(Boolean).join('; ') || undefined };
     }
     // Containers of the same pod that exited are named too (they are also the stopped rule's findings).
     const stoppedByPod = new Map(byPod(facts.stopped.data ?? []).map((p) => [p.key, p.tasks]));

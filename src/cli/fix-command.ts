@@ -3,7 +3,7 @@
 // script to a file or to standard output, and that is all it changes.
 import type { ScanResult } from '../model/result.js';
 import { EXIT } from '../engine/exit-code.js';
-import { planFix } from '../fix/plan.js';
+import { planFix, templatesOf } from '../fix/plan.js';
 import { renderScript } from '../fix/script.js';
 import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
@@ -30,14 +30,13 @@ export async function fixCommand(opts: FixCommandOptions, explicit: readonly str
   }
   let result: ScanResult;
   let source: string;
+  const clash = opts.from === undefined ? [] : SCAN_ONLY_OPTIONS.filter((o) => explicit.includes(o));
+  if (clash.length > 0) throw new UsageError(`--from uses a saved report; ${clash.map((o) => `--${o}`).join(', ')} only apply to a live scan`);
+  // The plan takes each finding's commands from its rule's templates (never from a report's displayed text).
+  const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
   if (opts.from !== undefined) {
-    const clash = SCAN_ONLY_OPTIONS.filter((o) => explicit.includes(o));
-    if (clash.length > 0) {
-      throw new UsageError(`--from uses a saved report; ${clash.map((o) => `--${o}`).join(', ')} only apply to a live scan`);
-    }
     const { readReport, InvalidReport } = await import('../fix/report-input.js');
     const { rederive, ReportMismatch } = await import('../fix/rederive.js');
-    const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
     const ruleSource = [...(opts.builtin ? ['the built-in rules'] : []), ...opts.rules.map((r) => `--rules ${r}`)].join(' and ') || 'no rules (--no-builtin without --rules)';
     try {
       // Nothing of the report's own fix commands is used: they are derived again from the rules.
@@ -53,7 +52,7 @@ export async function fixCommand(opts: FixCommandOptions, explicit: readonly str
     source = `live scan${opts.root !== '/' ? ` of --root ${opts.root}` : ''}`;
   }
 
-  const plan = planFix(result);
+  const plan = planFix(result, templatesOf(ruleSet.rules));
   const script = renderScript(plan, { generatedAt: new Date().toISOString(), generatorVersion: toolVersion, source });
   const commands = plan.steps.reduce((n, s) => n + s.blocks.length, 0);
   const summary = `${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${plan.counts.findings} finding${plan.counts.findings === 1 ? '' : 's'}, ${plan.refused.length} refused, ${plan.manual.length} left for you`;

@@ -10,7 +10,7 @@ import { createProbeContext, type ProbeContext } from '../probes/context.js';
 import type { ClusterOptions } from '../probes/kube-resources.js';
 import { ProbeUnavailable } from '../probes/probe.js';
 import { hostIdentity } from '../host/identity.js';
-import { renderFix } from './fix-template.js';
+import { renderFix } from '../fix/template.js';
 import { ComparisonTimeout, withComparisonDeadline } from '../comparison-deadline.js';
 import { atOrAbove } from '../model/severity.js';
 import type { MatchOutcome } from '../checks/check.js';

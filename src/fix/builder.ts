@@ -6,16 +6,22 @@ import type { CheckKind } from '../model/rule.js';
 import type { FixPlan, FixStep, ManualItem, RebootItem, Refusal, ScriptArg, ScriptBlock, ScriptCall } from './model.js';
 import { isRuntimeUnit, linkRank, phaseIndex, STEP_ORDER, unitRank, type StepKind } from './phases.js';
 import { planRemovals, seenTypeFromEvidence, type Removal, type RemovalCandidate } from './removals.js';
-import { parseCommand, rmCommand, sedInPlace, systemctlCommand } from './rule-commands.js';
+import { rmCommand, sedInPlace, systemctlCommand } from './rule-commands.js';
 import { FALLBACK_DEVICES, interfaceBytesProblem, interfaceNameProblem, isBelow, mountinfoPath, pathRefusal, unitNameProblem } from './safety.js';
 import { displayCommand, displayText } from './shell-text.js';
+import type { PlannedCommand, ValueWord } from './template.js';
 import type { FixValues } from './values.js';
+
+/** A planned word as a script argument: its real bytes when it has them. */
+const toArg = (w: ValueWord): ScriptArg => (w.hex === undefined ? w.text : { hex: w.hex });
 
 /** What the shared builder reads of any kind's entry. */
 export interface EntryBase {
   rule: RuleResult;
   finding: Finding;
   values: { target: string };
+  /** The rule's fix commands for this finding: its templates with the finding's values (template.ts). */
+  commands: readonly PlannedCommand[];
 }
 
 /** One finding of one rule, with its values read into the shape of its kind. */
@@ -101,8 +107,8 @@ export class PlanBuilder {
   private readonly anchoredEdits = new Map<string, Grouped & { blocks: string[] }>();
   /** Substitutions of the rule's own (`sed -i s/.../.../ FILE`), applied to exactly the lines the scan saw. */
   private readonly anchoredReplaces = new Map<string, Grouped & { file: string; program: string; seen: string[] }>();
-  private readonly followUps = new Map<string, { words: string[]; ruleIds: string[] }>();
-  private readonly ruleCommands: Array<{ words: string[]; ruleIds: string[]; line: string }> = [];
+  private readonly followUps = new Map<string, { words: ScriptArg[]; ruleIds: string[] }>();
+  private readonly ruleCommands: Array<{ words: ScriptArg[]; ruleIds: string[]; line: string }> = [];
   private readonly reloadRules = new Set<string>();
   /** Rules whose findings mean pods may be left: the script asks the runtime (crictl) to remove them first. */
   readonly runtimeRules = new Set<string>();
@@ -114,7 +120,7 @@ export class PlanBuilder {
     this.steps.push({ step, kind });
   }
 
-  refuse(e: Pick<EntryBase, 'rule' | 'finding'>, reason: string, wouldRun?: string[]): void {
+  refuse(e: Pick<EntryBase, 'rule' | 'finding'>, reason: string, wouldRun?: ScriptArg[]): void {
     this.refused.push({ ruleIds: [e.rule.ruleId], kind: e.finding.kind, target: e.finding.target, wouldRun, reason, evidence: e.finding.evidence, rebootClears: e.finding.rebootClears });
   }
 
@@ -156,7 +162,7 @@ export class PlanBuilder {
   addLink(e: EntryBase, name: string, linkKind: string, hex?: string): void {
     const problem = hex === undefined ? interfaceNameProblem(name) : interfaceBytesProblem(hex);
     if (problem) {
-      this.refuse(e, problem, ['ip', 'link', 'delete', 'dev', name]);
+      this.refuse(e, problem, ['ip', 'link', 'delete', 'dev', hex === undefined ? name : { hex }]);
       return;
     }
     if (FALLBACK_DEVICES.has(name)) {
@@ -212,28 +218,34 @@ export class PlanBuilder {
   }
 
   /**
-   * Sends each of a finding's rendered fix commands where it belongs. Commands that are none of the known shapes
-   * run after the finding's removals or edits (follow-ups such as sysctl --system), or as the rule's own fix.
+   * Sends each of the rule's commands for a finding (its templates with the finding's typed values, never the
+   * displayed text) where it belongs. Commands that are none of the known shapes run after the finding's removals
+   * or edits (follow-ups such as sysctl --system), or as the rule's own fix.
    */
   routeRuleFix(e: EntryBase, opts: RouteOptions = {}): void {
     const target = e.values.target;
     const pathValues = e.finding.kind === 'path' ? (e.values as FixValues<'path'>) : undefined;
     const linkTarget = pathValues?.linkTarget;
-    const targetHex = pathValues?.targetHex;
-    const others: string[][] = [];
+    const others: ScriptArg[][] = [];
     const unparsed: string[] = [];
     let acts = false;
-    for (const text of e.finding.fix) {
-      const parsed = parseCommand(text);
-      if (!parsed.ok) {
-        unparsed.push(text);
+    for (const cmd of e.commands) {
+      if (!cmd.ok) {
+        unparsed.push(cmd.display);
         continue;
       }
-      const w = parsed.words;
+      const w = cmd.words.map((x) => x.text);
       if (opts.structural?.has(w[0] ?? '')) continue;
+      const unaddressable = cmd.words.find((x) => x.unaddressable !== undefined);
+      if (unaddressable) {
+        this.refuse(e, `${displayText(unaddressable.text)}: ${unaddressable.unaddressable ?? ''}: not addressed by this plan; remove it by hand`);
+        continue;
+      }
       const rm = rmCommand(w);
       if (rm) {
-        for (const p of rm.operands) {
+        const operands = cmd.words.slice(w.length - rm.operands.length);
+        for (const o of operands) {
+          const p = o.text;
           this.addRemoval({
             path: p,
             recursive: rm.recursive,
@@ -244,21 +256,23 @@ export class PlanBuilder {
             rebootClears: e.finding.rebootClears,
             early: e.rule.tags.includes('static-pod') || /^\/etc\/kubernetes\/manifests\//.test(p) || /\/agent\/pod-manifests\/[^/]+$/.test(p),
             linkTarget: p === target ? linkTarget : undefined,
-            hex: p === target ? targetHex : undefined,
+            hex: o.hex,
           });
         }
         if (e.finding.kind === 'systemd-unit') this.reloadRules.add(e.rule.ruleId);
         acts = true;
         continue;
       }
+      const bytesWord = cmd.words.find((x) => x.hex !== undefined);
       const mp = umountPath(w);
       if (mp !== undefined) {
-        this.addMount(e, mp);
+        if (bytesWord) this.refuse(e, 'a mount point that is not valid UTF-8 is not unmounted by this plan', [...cmd.words.map(toArg)]);
+        else this.addMount(e, mp);
         continue;
       }
       const link = linkDeleteName(w);
       if (link !== undefined) {
-        this.addLink(e, link, '');
+        this.addLink(e, link, '', cmd.words[cmd.words.length - 1]?.hex);
         continue;
       }
       const sc = systemctlCommand(w);
@@ -272,9 +286,9 @@ export class PlanBuilder {
       }
       const sed = sedInPlace(w);
       if (sed) {
-        const problem = pathRefusal(sed.file, 'edit');
+        const problem = bytesWord ? 'a file whose name is not valid UTF-8 is not edited by this plan' : pathRefusal(sed.file, 'edit');
         if (problem) {
-          this.refuse(e, problem, w);
+          this.refuse(e, problem, cmd.words.map(toArg));
           continue;
         }
         const anchored = opts.anchoredEdit;
@@ -305,7 +319,7 @@ export class PlanBuilder {
         acts = true;
         continue;
       }
-      others.push(w);
+      others.push(cmd.words.map(toArg));
     }
     for (const w of others) {
       if (acts) {

@@ -2,10 +2,22 @@
 // would (sandbox network namespace, shm mount and IP released): crictl when installed, else containerd's own
 // ctr (task kill, task delete, container delete; containers first, the sandbox last). Ending the shim's process
 // tree is the last resort, and only for shims the scan saw in the host's PID namespace (the probe leaves the
-// others out of shimPids). Images go through the same clients.
+// others out of shimPids).
+//
+// Stopped containers and images of containerd exist only in containerd's metadata database, which only a running
+// containerd can change (the scan may have read the file because containerd was not running). Their step asks at
+// run time whether containerd answers (kr_containerd): if it does, ctr removes exactly the ids and names the scan
+// found, by id, whether or not the CRI plugin still knows them (crictl only reaches what the CRI plugin loaded); if
+// it does not, the step is refused at run time with what to do (start containerd, scan again), so the script ends
+// with status 1. The script never starts a daemon itself: a runtime may be stopped on purpose, and starting it
+// restarts whatever it is configured to run. The k8s.io namespace itself is left, and no rule reports it: measured
+// with containerd 1.6, `ctr namespaces remove k8s.io` right after its containers and images are deleted fails
+// ("must be empty, but it still has images, blobs, snapshots") until containerd's garbage collector and the
+// leases of past pulls let go of the content, so a script step could only fail; an empty namespace holds nothing.
 import type { Finding, RuleResult } from '../model/result.js';
 import type { FixStep, Refusal, ScriptBlock, ScriptCall } from './model.js';
 import { pidProblem } from './safety.js';
+import { displayText } from './shell-text.js';
 
 interface Entry {
   rule: RuleResult;
@@ -59,12 +71,25 @@ function podBlocks(f: Finding): ScriptBlock[] | string {
   return [{ type: 'if', test: 'crictl', then: crictl, otherwise: direct }, ...kills];
 }
 
+/** Stopped containerd containers (containers first, the sandbox last), when containerd answers at run time. */
+function stoppedBlocks(f: Finding): ScriptBlock[] | string {
+  const ids = strings(f.vars.ids);
+  const address = str(f.vars.address);
+  if (ids.length === 0 || ids.some((id) => !ID.test(id))) return 'not a container id';
+  if (!SOCKET.test(address)) return 'not a containerd socket kube-residue knows';
+  return [
+    call('kr_containerd', address, `${displayText(f.target)} (${ids.length} stopped container(s))`),
+    // A task record can outlive its process (a shim that died): containerd refuses to delete its container first.
+    ...ids.flatMap((id) => [call('kr_ctr', address, 'task', 'delete', '--force', id), call('kr_ctr', address, 'container', 'delete', id)]),
+  ];
+}
+
 function imageBlocks(f: Finding): ScriptBlock[] | string {
   const image = str(f.vars.image);
   const address = str(f.vars.address);
   if (!IMAGE.test(image)) return 'not an image reference';
   if (!SOCKET.test(address)) return 'not a containerd socket kube-residue knows';
-  return [{ type: 'if', test: 'crictl', then: [call('run_may_fail', 'crictl', '--runtime-endpoint', `unix://${address}`, '--timeout', '30s', 'rmi', image)], otherwise: [ctr(address, 'images', 'remove', image)] }];
+  return [call('kr_containerd', address, displayText(f.target)), call('kr_ctr', address, 'images', 'remove', image)];
 }
 
 export function planContainerSteps(entries: readonly Entry[]): { steps: FixStep[]; refused: Refusal[] } {
@@ -82,7 +107,8 @@ export function planContainerSteps(entries: readonly Entry[]): { steps: FixStep[
       if (prior && !prior.ruleIds.includes(e.rule.ruleId)) prior.ruleIds.push(e.rule.ruleId);
       continue;
     }
-    const blocks = isImage ? imageBlocks(f) : podBlocks(f);
+    const stoppedInContainerd = !isImage && str(f.vars.state) === 'stopped' && str(f.vars.runtime) === 'containerd';
+    const blocks = isImage ? imageBlocks(f) : stoppedInContainerd ? stoppedBlocks(f) : podBlocks(f);
     if (typeof blocks === 'string') {
       refused.push({ ruleIds: [e.rule.ruleId], kind: f.kind, target: f.target, reason: blocks, evidence: f.evidence, rebootClears: f.rebootClears });
       continue;
@@ -94,7 +120,9 @@ export function planContainerSteps(entries: readonly Entry[]): { steps: FixStep[
       comment: [
         `Through the runtime: ${f.target}`,
         f.evidence,
-        ...(isImage ? [] : ['crictl stops and removes the pod with its network namespace; without crictl, ctr kills and deletes each task and container.']),
+        ...(isImage || stoppedInContainerd
+          ? ['Only a running containerd can remove it from its metadata: if containerd does not answer, this step is refused and says so.']
+          : ['crictl stops and removes the pod with its network namespace; without crictl, ctr kills and deletes each task and container.']),
       ],
       blocks,
     });

@@ -15,7 +15,7 @@ import type { PhaseId } from './phases.js';
  *   kr_kill pid comm label · kr_kill_tree pid comm label · kr_kill_port proto port pid... ·
  *   kr_netns_delete name label · kr_link_delete name label · kr_nft_delete family table ·
  *   kr_cgroup_rmdir path label · kr_edit_remove file label block... · kr_edit_replace file label sed-program line... ·
- *   kr_left path|link value label
+ *   kr_left path|link value label · kr_containerd address label · kr_ctr address ctr-args...
  */
 export type ScriptFn =
   | 'run'
@@ -32,7 +32,9 @@ export type ScriptFn =
   | 'kr_cgroup_rmdir'
   | 'kr_edit_remove'
   | 'kr_edit_replace'
-  | 'kr_left';
+  | 'kr_left'
+  | 'kr_containerd'
+  | 'kr_ctr';
 
 /** An argument given as raw bytes (hex): a name that is not valid UTF-8, addressed as itself (printf octal). */
 export interface ByteArg {
@@ -78,8 +80,8 @@ export interface Refusal {
   ruleIds: string[];
   kind: CheckKind;
   target: string;
-  /** The command it would have been (words), when there is one. */
-  wouldRun?: string[];
+  /** The command it would have been (words; a name that is not valid UTF-8 as its bytes), when there is one. */
+  wouldRun?: ScriptArg[];
   reason: string;
   /** What the scan saw (the finding's evidence). */
   evidence: string;

@@ -7,7 +7,7 @@
 import { globsMatcher } from '../glob.js';
 import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import type { CheckKind, CheckOf, Rule } from '../model/rule.js';
-import { renderFix } from '../engine/fix-template.js';
+import { renderFix } from './template.js';
 import { compileRuleRegex } from '../rule-regex.js';
 import { parseCommand } from './rule-commands.js';
 import { displayText } from './shell-text.js';
@@ -168,7 +168,10 @@ export function rederive(result: ScanResult, rules: readonly Rule[], ruleSource:
         return f;
       }
       const fix = renderFix(rule.fix.commands, f.vars);
-      if (!sameCommands(fix, f.fix)) problems.push(`${where}: its fix commands are not what the rule gives for its values (the report was edited, or made with other rules)`);
+      // A report made before displayed commands spelled bytes and invisible characters with printf shows each
+      // value quoted as its text: the same commands, accepted as such.
+      const asShown = sameCommands(fix, f.fix) || sameCommands(renderFix(rule.fix.commands, f.vars, 'plain'), f.fix);
+      if (!asShown) problems.push(`${where}: its fix commands are not what the rule gives for its values (the report was edited, or made with other rules)`);
       return { ...f, fix };
     });
     return { ...rr, tags: [...rule.tags], rebootClears: rule.rebootClears, findings };

@@ -51,6 +51,7 @@ function realPath(c: RemovalCandidate): string {
 function merge(cands: readonly RemovalCandidate[]): RemovalCandidate[] {
   const byPath = new Map<string, RemovalCandidate>();
   for (const c of cands) {
+    // A byte-named path and a valid UTF-8 name with literal backslashes can have the same text: bytes tell them apart.
     const key = realPath(c);
     const cur = byPath.get(key);
     if (!cur) {
@@ -71,7 +72,7 @@ function refuse(c: RemovalCandidate, reason: string): Refusal {
     ruleIds: c.ruleIds,
     kind: c.kind,
     target: c.path,
-    wouldRun: ['rm', c.recursive ? '-rf' : '-f', '--', c.path],
+    wouldRun: ['rm', c.recursive ? '-rf' : '-f', '--', c.hex === undefined ? c.path : { hex: c.hex }],
     reason,
     evidence: c.evidence,
     rebootClears: c.rebootClears,

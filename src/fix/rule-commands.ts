@@ -1,7 +1,7 @@
-// Reads a finding's rendered fix commands back into words, so the plan can tell what a rule asks for (remove
-// this path, stop that unit, reload systemd) and pass commands to the script's run() as separate arguments.
-// A command using shell syntax (a pipe, a glob, a variable, a redirection) is not turned into words: the plan
-// shows it for a person instead of running it.
+// Reads a command into words as a shell would: a rule's fix template once (template.ts, with its variables as
+// placeholders), so the plan can tell what a rule asks for (remove this path, stop that unit, reload systemd) and
+// pass commands to the script's run() as separate arguments. A command using shell syntax (a pipe, a glob, a
+// variable, a redirection) is not turned into words: the plan shows it for a person instead of running it.
 import shellQuote from 'shell-quote';
 
 export type ParsedCommand = { ok: true; words: string[] } | { ok: false; problem: string };

@@ -6,9 +6,8 @@
 import type { CheckKind } from '../model/rule.js';
 import type { FixPlan, FixStep, Refusal, ScriptArg, ScriptBlock, ScriptMeta } from './model.js';
 import { PHASES, type PhaseId } from './phases.js';
-import { parseCommand } from './rule-commands.js';
-import { bytesWord, commandComment, displayCommand, displayText, hasInvisible, shellWord } from './shell-text.js';
-import { ARGS, HELPERS } from './shell-helpers.js';
+import { bytesWord, commandComment, displayCommand, displayText, shellWord } from './shell-text.js';
+import { ARGS, HELPERS, scriptPart } from './shell-helpers.js';
 
 const RULE = `# ${'-'.repeat(100)}`;
 
@@ -39,13 +38,18 @@ function words(args: readonly ScriptArg[]): string {
   return args.map((a) => (typeof a === 'string' ? shellWord(a) : bytesWord(a.hex))).join(' ');
 }
 
+/** A call of one of the script's functions: its name, then each argument as one quoted word. */
+function callLine(fn: string, ...args: readonly ScriptArg[]): string {
+  return args.length > 0 ? `${fn} ${words(args)}` : fn;
+}
+
 function renderBlocks(blocks: readonly ScriptBlock[], indent: string): string[] {
   const out: string[] = [];
   for (const b of blocks) {
     if (b.type === 'comment') out.push(comment(b.text, indent));
-    else if (b.type === 'call') out.push(`${indent}${b.fn}${b.args.length > 0 ? ` ${words(b.args)}` : ''}`);
+    else if (b.type === 'call') out.push(`${indent}${callLine(b.fn, ...b.args)}`);
     else {
-      out.push(`${indent}if ${b.test === 'systemd' ? 'kr_systemd_running' : 'command -v crictl >/dev/null 2>&1'}; then`);
+      out.push(`${indent}if ${scriptPart(b.test === 'systemd' ? 'test-systemd' : 'test-crictl').join(' ')}; then`);
       out.push(...(b.then.length > 0 ? renderBlocks(b.then, `${indent}  `) : [`${indent}  :`]));
       if (b.otherwise.length > 0) {
         out.push(`${indent}else`);
@@ -55,16 +59,6 @@ function renderBlocks(blocks: readonly ScriptBlock[], indent: string): string[] 
     }
   }
   return out;
-}
-
-/**
- * A rule's command as a person pastes it: as the rule's template rendered it (every value quoted), unless it
- * holds invisible characters; then, when it is plain words, re-quoted with those characters as `$'...'` escapes.
- */
-function pastable(command: string): string {
-  if (!hasInvisible(command)) return command;
-  const parsed = parseCommand(command);
-  return parsed.ok ? displayCommand(parsed.words) : command;
 }
 
 function renderRefusal(r: Refusal): string[] {
@@ -109,14 +103,13 @@ function header(plan: FixPlan, meta: ScriptMeta, nSteps: number, nPhases: number
     '#!/bin/sh',
     ...lines.map((l) => comment(l)),
     '#',
-    '# Values from the host are single-quoted or backslash-escaped on purpose, so that nothing in them expands:',
-    '# shellcheck disable=SC1001,SC2016',
+    ...scriptPart('shellcheck-directives'),
   ];
 }
 
 function hostChecks(plan: FixPlan): string {
   const args = [plan.host.hostname, displayText(plan.host.hostname), ...(plan.host.machineId ? [plan.host.machineId] : [])];
-  return `kr_check_host ${args.map(shellWord).join(' ')}`;
+  return callLine('kr_check_host', ...args);
 }
 
 function stepLines(step: FixStep): string[] {
@@ -126,7 +119,7 @@ function stepLines(step: FixStep): string[] {
 /** Renders the plan as a script. `meta` adds what the scan does not know (when, by which version, from where). */
 export function renderScript(plan: FixPlan, meta: ScriptMeta): string {
   const phases = PHASES.filter((p) => plan.steps.some((s) => s.phase === p.id) || plan.refused.some((r) => REFUSAL_PHASE[r.kind] === p.id));
-  const out: string[] = [...header(plan, meta, plan.steps.length, phases.length), '', 'set -eu', '', ARGS, ''];
+  const out: string[] = [...header(plan, meta, plan.steps.length, phases.length), '', ...scriptPart('strict'), '', ARGS, ''];
   if (plan.steps.length === 0 && plan.refused.length === 0 && plan.manual.length === 0) {
     const what =
       plan.counts.findings === 0
@@ -134,25 +127,23 @@ export function renderScript(plan: FixPlan, meta: ScriptMeta): string {
           ? `the scan found no residue, but ${plan.unchecked.length} rule(s) could not be checked (see the header)`
           : 'the scan found no residue'
         : 'the scan found nothing this plan can act on';
-    out.push(`printf '%s\\n' ${shellWord(`# kube-residue fix plan for ${displayText(plan.host.hostname)}: ${what}; nothing to do.`)}`, 'exit 0', '');
+    out.push(...scriptPart('nothing-to-do', { MESSAGE: shellWord(`# kube-residue fix plan for ${displayText(plan.host.hostname)}: ${what}; nothing to do.`) }), '');
     return out.join('\n');
   }
   const needNl = plan.steps.some((s) => s.blocks.some(function nl(b: ScriptBlock): boolean {
     return b.type === 'call' ? b.args.some((a) => typeof a === 'string' && a.includes('\n')) : b.type === 'if' ? [...b.then, ...b.otherwise].some(nl) : false;
   }));
   out.push(HELPERS, '');
-  if (needNl) out.push('# A newline, for arguments that contain one.', "kr_nl='", "'", '');
+  if (needNl) out.push(...scriptPart('newline'), '');
   out.push(hostChecks(plan), '');
   out.push(
-    `kr_say ${shellWord(`kube-residue fix plan for ${displayText(plan.host.hostname)}, from the scan of ${plan.scanStartedAt}`)}`,
-    'if [ "$DRY_RUN" = 1 ]; then',
-    "  kr_say 'DRY RUN: commands are printed, none is run'",
-    'fi',
+    callLine('kr_say', `kube-residue fix plan for ${displayText(plan.host.hostname)}, from the scan of ${plan.scanStartedAt}`),
+    ...scriptPart('dry-run-notice'),
     '',
   );
   phases.forEach((p, i) => {
     out.push(RULE, comment(`Phase ${i + 1}/${phases.length}: ${p.title}`), comment(`Why: ${p.why}`), RULE);
-    out.push(`kr_say ${shellWord(`== ${i + 1}/${phases.length} ${p.title}`)}`, '');
+    out.push(callLine('kr_say', `== ${i + 1}/${phases.length} ${p.title}`), '');
     for (const r of plan.refused.filter((x) => REFUSAL_PHASE[x.kind] === p.id)) out.push(...renderRefusal(r), '');
     for (const s of plan.steps.filter((x) => x.phase === p.id)) out.push(...stepLines(s), '');
   });
@@ -160,7 +151,7 @@ export function renderScript(plan: FixPlan, meta: ScriptMeta): string {
     out.push(RULE, comment('Not run by this script: commands the rules give, for you to review and run by hand if wanted'), RULE);
     for (const m of plan.manual) {
       out.push(comment(`[${m.ruleIds.join(', ')}] ${m.target}: ${m.why}`));
-      for (const c of m.commands) out.push(commandComment(pastable(c), '    '));
+      for (const c of m.commands) out.push(commandComment(c, '    '));
     }
     out.push('');
   }
@@ -168,18 +159,18 @@ export function renderScript(plan: FixPlan, meta: ScriptMeta): string {
   const checks = plan.rebootOnly.filter((r) => r.check);
   const advice = plan.rebootOnly.filter((r) => !r.check);
   for (const r of plan.rebootOnly) out.push(comment(`[${r.ruleIds.join(', ')}] ${r.target}: ${r.why}`));
-  out.push('kr_done');
-  if (plan.refused.length > 0) out.push(`kr_say ${shellWord(`${plan.refused.length} finding(s) refused by the plan itself: see the REFUSED comments in this script`)}`);
+  out.push(callLine('kr_done'));
+  if (plan.refused.length > 0) out.push(callLine('kr_say', `${plan.refused.length} finding(s) refused by the plan itself: see the REFUSED comments in this script`));
   if (checks.length > 0) {
-    out.push("kr_say 'What only a reboot (or unloading a module) clears, if still there:'");
+    out.push(...scriptPart('reboot-checks'));
     for (const r of checks) {
       const c = r.check;
-      if (c) out.push(`kr_left ${c.type} ${shellWord(c.value)} ${shellWord(`${displayText(r.target)} (${r.why})`)}`);
+      if (c) out.push(callLine('kr_left', c.type, c.value, `${displayText(r.target)} (${r.why})`));
     }
-    out.push('if [ "$kr_left_n" = 0 ]; then', "  kr_say '  nothing'", 'fi');
+    out.push(...scriptPart('reboot-checks-end'));
   }
-  for (const r of advice) out.push(`kr_say ${shellWord(`note: ${displayText(r.target)}: ${r.why}`)}`);
-  if (plan.manual.length > 0) out.push(`kr_say ${shellWord(`${plan.manual.length} fix(es) are left for you to run by hand: see the end of this script`)}`);
-  out.push("kr_say 'Scan again to confirm: kube-residue scan'", 'kr_exit', '');
+  for (const r of advice) out.push(callLine('kr_say', `note: ${displayText(r.target)}: ${r.why}`));
+  if (plan.manual.length > 0) out.push(callLine('kr_say', `${plan.manual.length} fix(es) are left for you to run by hand: see the end of this script`));
+  out.push(...scriptPart('closing'), '');
   return out.join('\n');
 }

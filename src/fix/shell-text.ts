@@ -4,7 +4,9 @@
 // as a visible printf escape instead of being hidden inside quotes, so each command stays on one line and
 // reads as what it does.
 import { hasInvisible, INVISIBLE_RUN, oneLine } from '../display-text.js';
-import { quoteWord } from '../engine/fix-template.js';
+import { escapeInvalidUtf8 } from '../byte-names.js';
+import type { ScriptArg } from './model.js';
+import { displayWords, quoteWord, utf8SeqAt } from './template.js';
 
 // Which characters are invisible is defined once, in display-text.ts, for the script and the reports alike.
 export { hasInvisible };
@@ -59,11 +61,9 @@ export function bytesWord(hex: string): string {
   };
   let i = 0;
   while (i < buf.length) {
-    const b = buf[i] as number;
-    const n = b < 0x80 ? 1 : b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xc2 && b <= 0xdf ? 2 : 0;
-    const seq = n > 0 ? buf.subarray(i, i + n) : undefined;
-    if (seq && seq.length === n && Buffer.from(seq.toString('utf8'), 'utf8').equals(seq) && !seq.toString('utf8').includes('\ufffd')) {
-      text.push(...seq);
+    const n = utf8SeqAt(buf, i);
+    if (n > 0) {
+      text.push(...buf.subarray(i, i + n));
       i += n;
     } else {
       flush();
@@ -85,15 +85,21 @@ export function displayText(s: string): string {
 }
 
 /**
- * A `#` comment line showing a command exactly as it is to be pasted: backslashes stay single (displayText
- * would double them, and `rm -f -- /etc/default/k3s-\\*` then names another file). Only a command with
- * invisible characters is escaped, and says so.
+ * A `#` comment line showing a command exactly as it is to be pasted (displayCommand, or a rule's displayed
+ * command): backslashes stay single (displayText would double them, and `rm -f -- /etc/default/k3s-\\*` then
+ * names another file). Such a command holds no invisible character (template.ts writes those as printf escapes);
+ * should one still be there, it is escaped, and the line says so.
  */
 export function commandComment(command: string, prefix = '', indent = ''): string {
-  return hasInvisible(command) ? `${indent}# ${prefix}${displayText(command)}    (escaped for display)` : `${indent}# ${prefix}${command}`.trimEnd();
+  const shown = command.startsWith('# ') ? command.slice(2) : command;
+  return hasInvisible(shown) ? `${indent}# ${prefix}${displayText(shown)}    (escaped for display)` : `${indent}# ${prefix}${shown}`.trimEnd();
 }
 
-/** A command as a reviewer would type it, for a comment: visible words shell-quoted, others in `$'...'` form. */
-export function displayCommand(words: readonly string[]): string {
-  return words.map((w) => (hasInvisible(w) ? `$'${displayText(w).replace(/'/g, "\\'")}'` : quoteWord(w))).join(' ');
+/**
+ * A command as a person pastes it (the one rendering every displayed command goes through, template.ts): visible
+ * words shell-quoted, bytes and invisible characters as `"$(printf '\ooo')"`, or a `#` line saying why it
+ * cannot be pasted.
+ */
+export function displayCommand(words: readonly ScriptArg[]): string {
+  return displayWords(words.map((w) => (typeof w === 'string' ? { text: w } : { text: escapeInvalidUtf8(Buffer.from(w.hex, 'hex')), hex: w.hex })));
 }

@@ -24,6 +24,15 @@ function cell(text: string, max: number): string {
 }
 
 /**
+ * A fix command in a cell: whole, or, when it does not fit, cut and turned into a `#` comment, so that pasting a
+ * cut command (which would name another path, or leave a quote open) does nothing.
+ */
+function commandCell(text: string, max: number): string {
+  const visible = oneLine(text);
+  return visible.length > max ? `# ${visible.slice(0, max - 3)}…` : visible;
+}
+
+/**
  * An unchecked reason on one line: when too long, the middle goes, never the end, where the cause is ("cannot
  * read /proc/net/ip_tables_names: EACCES (permission denied; run as root)").
  */
@@ -76,7 +85,7 @@ export const tableReporter: Reporter = {
       });
       for (const r of found) {
         for (const f of r.findings) {
-          table.push([paint(opts, SEVERITY_STYLE[r.severity], r.severity), cell(r.ruleId, 60), cell(f.target, targetW - 2), cell(f.fix[0] ?? (r.rebootClears === true ? 'reboot' : '-'), fixW - 2)]);
+          table.push([paint(opts, SEVERITY_STYLE[r.severity], r.severity), cell(r.ruleId, 60), cell(f.target, targetW - 2), f.fix[0] !== undefined ? commandCell(f.fix[0], fixW - 2) : r.rebootClears === true ? 'reboot' : '-']);
         }
       }
       out.push(table.toString());

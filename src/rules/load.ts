@@ -9,7 +9,7 @@ import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, typ
 import { ruleFileSchema } from '../schema/rule-schema.js';
 import type { Check, Rule, RuleFile } from '../model/rule.js';
 import { KIND_META } from '../checks/kinds.js';
-import { templateVariables } from '../engine/fix-template.js';
+import { templateProblem, templateVariables } from '../fix/template.js';
 import { broadPathProblem } from './broad-paths.js';
 import { ruleRegexProblem } from '../rule-regex.js';
 
@@ -206,6 +206,8 @@ function semanticProblems(check: Check, commands: readonly string[]): SemanticPr
   }
   const allowed = Object.keys(KIND_META[check.kind].fixVars);
   commands.forEach((cmd, i) => {
+    const bad = templateProblem(cmd);
+    if (bad) problems.push({ path: ['fix', 'commands', i], message: bad });
     for (const v of templateVariables(cmd)) {
       if (!allowed.includes(v.name)) {
         problems.push({

@@ -316,7 +316,7 @@ describe.skipIf(!isRoot && process.env.CI !== 'true')('a near miss in real kerne
 });
 
 describe('the fix script’s dry run shows host names escaped', () => {
-  it('a file name with ESC, a bidi override and a newline is printed as $\'...\' with octal escapes, on one line', () => {
+  it('a file name with ESC, a bidi override and a newline is printed as "$(printf \'...\')" with octal escapes, on one line', () => {
     const name = 'kr-evil-\u001b[31mred\u202etxt.exe\nsecond';
     const dir = tree({ [name]: 'x' });
     // A live scan of this machine with one user rule for a file in the test's own temporary directory.
@@ -329,7 +329,7 @@ describe('the fix script’s dry run shows host names escaped', () => {
     expect(dry.stdout).not.toMatch(/[\u001b\u202e]/);
     expect(existsSync(path.join(dir, name))).toBe(true);
     const line = dry.stdout.split('\n').find((l) => l.includes('kr-evil-'));
-    expect(line).toMatch(/^\+ rm .*\$'\/.*\/kr-evil-\\033\[31mred\\342\\200\\256txt\.exe\\012second'$/);
+    expect(line).toMatch(/^\+ rm .*"\$\(printf '\/.*\/kr-evil-\\033\[31mred\\342\\200\\256txt\.exe\\012second'\)"$/);
   });
 });
 

@@ -7,13 +7,13 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileContentCheck } from '../../src/checks/file-content.js';
-import { renderFix } from '../../src/engine/fix-template.js';
+import { renderFix } from '../../src/fix/template.js';
 import { planFix } from '../../src/fix/plan.js';
 import { renderScript } from '../../src/fix/script.js';
 import type { FileContentCheck } from '../../src/model/rule.js';
 import type { ProbeContext } from '../../src/probes/context.js';
 import { loadRuleFiles } from '../../src/rules/load.js';
-import { makeResult, runShell, type RuleSpec } from './helpers.js';
+import { fromFindings, makeResult, runShell, type RuleSpec } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kr-anchored-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -32,7 +32,7 @@ function scanFile(id: string, file: string): RuleSpec {
 
 function fixScript(specs: RuleSpec[], name: string): string {
   const file = path.join(tmp, name);
-  writeFileSync(file, renderScript(planFix(makeResult(specs, { hostname: hostname() })), META));
+  writeFileSync(file, renderScript(planFix(makeResult(specs, { hostname: hostname() }), fromFindings), META));
   return file;
 }
 

@@ -10,7 +10,7 @@ import type { ScanResult } from '../../src/model/result.js';
 import { planFix } from '../../src/fix/plan.js';
 import { RESIDUE_SCENARIOS, requireSandboxOrSkip, runInSandbox, type SandboxResult } from '../sandbox/sandbox.js';
 import { cliPath, repoRoot } from '../helpers/cli.js';
-import { commandAvailable, printedCommands, runShell } from './helpers.js';
+import { builtinTemplates, commandAvailable, printedCommands, runShell } from './helpers.js';
 
 const skip = requireSandboxOrSkip();
 const DRIVER = path.join(repoRoot, 'test', 'fix', 'sandbox-fix-run.sh');
@@ -127,7 +127,7 @@ describe.skipIf(skip !== undefined)(`fix plan in the namespace sandbox${skip ===
       checkOrder(r.run);
 
       // What may remain: only what the plan itself lists as reboot-only (and the script reports as still there).
-      const plan = planFix(r.scan1);
+      const plan = planFix(r.scan1, builtinTemplates);
       const rebootOnly = new Set(plan.rebootOnly.filter((x) => x.check).map((x) => x.target));
       const left = remaining(r.scan2).filter((f) => !rebootOnly.has(f.target));
       expect(left, `rescan after the script:\n${r.run}`).toEqual([]);

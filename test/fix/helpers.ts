@@ -2,6 +2,18 @@
 import { spawnSync } from 'node:child_process';
 import type { Finding, RuleResult, ScanResult } from '../../src/model/result.js';
 import type { CheckKind, RebootClears } from '../../src/model/rule.js';
+import { templatesOf, type FixTemplates } from '../../src/fix/plan.js';
+import { expandRuleArgs, loadRuleFiles } from '../../src/rules/load.js';
+import { builtinRulesDir } from '../../src/package-location.js';
+
+/**
+ * For results built in code: each finding's `fix` taken as its rule's templates (literal commands, no
+ * variables), so a test states the commands it plans. Tests of values in commands give real templates.
+ */
+export const fromFindings: FixTemplates = (_rule, finding) => finding.fix;
+
+/** The built-in rules' templates, for plans of real scans made with them. */
+export const builtinTemplates: FixTemplates = templatesOf(loadRuleFiles(expandRuleArgs([builtinRulesDir]), { builtin: true }).rules);
 
 export interface FindingSpec {
   target: string;
@@ -102,18 +114,21 @@ function decodeOctalEscapes(body: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+const PRINTF_OPEN = `"$(printf '`;
+const PRINTF_CLOSE = `')"`;
+
 export function splitPrinted(line: string): string[] {
   const words: string[] = [];
   let cur = '';
   let inWord = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i] ?? '';
-    if (c === '$' && line[i + 1] === "'") {
-      // $'...': the dry run's form of a word with bytes outside printable ASCII, each written \ooo.
-      const end = line.indexOf("'", i + 2);
-      if (end === -1) throw new Error(`unterminated $' quote in ${JSON.stringify(line)}`);
-      cur += decodeOctalEscapes(line.slice(i + 2, end));
-      i = end;
+    if (line.startsWith(PRINTF_OPEN, i)) {
+      // "$(printf '...')": the dry run's form of a word with bytes outside printable ASCII, each written \ooo.
+      const end = line.indexOf(PRINTF_CLOSE, i + PRINTF_OPEN.length);
+      if (end === -1) throw new Error(`unterminated printf word in ${JSON.stringify(line)}`);
+      cur += decodeOctalEscapes(line.slice(i + PRINTF_OPEN.length, end));
+      i = end + PRINTF_CLOSE.length - 1;
       inWord = true;
     } else if (c === "'") {
       const end = line.indexOf("'", i + 1);
@@ -142,12 +157,21 @@ export function splitPrinted(line: string): string[] {
  * The commands a script printed (`+ ...` records), as word lists. A quoted word may span lines (a newline in
  * a path), so records are cut at `\n+ ` and `\n# ` boundaries outside quotes.
  */
+const NOT_PASTABLE = /^# not a command to paste \([^)]*\): /;
+
 export function printedCommands(output: string): string[][] {
   const commands: string[][] = [];
   let i = 0;
   while (i < output.length) {
     const lineEnd = output.indexOf('\n', i);
     const line = output.slice(i, lineEnd === -1 ? output.length : lineEnd);
+    // A command with an argument ending in a newline is shown as a comment (it cannot be pasted), still run.
+    const unpastable = NOT_PASTABLE.exec(line);
+    if (unpastable) {
+      commands.push(splitPrinted(line.slice(unpastable[0].length)));
+      i = lineEnd === -1 ? output.length : lineEnd + 1;
+      continue;
+    }
     if (!line.startsWith('+ ')) {
       i = lineEnd === -1 ? output.length : lineEnd + 1;
       continue;

@@ -9,7 +9,7 @@ import { planFix } from '../../src/fix/plan.js';
 import type { ScanResult } from '../../src/model/result.js';
 import { cliPath, repoRoot } from '../helpers/cli.js';
 import { requireSandboxOrSkip, runInSandbox } from '../sandbox/sandbox.js';
-import { commandAvailable, runShell } from './helpers.js';
+import { builtinTemplates, commandAvailable, runShell } from './helpers.js';
 
 const skip = requireSandboxOrSkip();
 const DRIVER = path.join(repoRoot, 'test', 'fix', 'sandbox-fix-run.sh');
@@ -55,6 +55,17 @@ describe.skipIf(skip !== undefined)('hostile names and near misses in the namesp
     expect(seen).toContain('kubespray-etcd-backups /var/backups/etcd-bad\\xff\\xfe');
     expect(seen.filter((t) => /calico-user|kube-notes|etcdctl-notes|etcd-bad\ufffd/.test(t))).toEqual([]);
     expect(seen.filter((t) => t.includes('169.254.25.101'))).toEqual([]);
+    // What a person would paste from the report for a hostile name gives dash that name's exact bytes (the words
+    // are only expanded here, with `set --`: nothing is run), never the \xHH spelling, which names another file.
+    const odd = scan1.results.flatMap((x) => x.findings).filter((f) => f.vars.targetHex !== undefined || /[\n\u001b\u202e]/.test(f.target));
+    expect(odd.length).toBeGreaterThanOrEqual(3);
+    for (const f of odd) {
+      const want = typeof f.vars.targetHex === 'string' ? f.vars.targetHex : Buffer.from(f.target).toString('hex');
+      for (const c of f.fix.filter((x) => x.startsWith('rm '))) {
+        const args = runShell('dash', ['-c', `set -f; set -- ${c}; for a; do printf '%s' "$a" | od -An -v -tx1 | tr -d ' \\n'; echo; done`]).stdout.split('\n');
+        expect(args, c).toContain(want);
+      }
+    }
 
     expect(Number(st?.[2]), s.get('FIX_STDERR')).toBe(0);
     if (commandAvailable('shellcheck')) {
@@ -63,7 +74,7 @@ describe.skipIf(skip !== undefined)('hostile names and near misses in the namesp
     }
     // The kubelet in its own PID namespace is not the host's: not a finding, nothing refused.
     expect(seen.filter((t) => t.startsWith('kubernetes-kubelet-process'))).toEqual([]);
-    const plan = planFix(scan1);
+    const plan = planFix(scan1, builtinTemplates);
     expect(plan.refused).toEqual([]);
     expect(Number(st?.[3]), run).toBe(0);
     expect(run).not.toMatch(/REFUSED at run time/);

@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderFix } from '../../src/engine/fix-template.js';
-import { planFix } from '../../src/fix/plan.js';
+import { renderFix } from '../../src/fix/template.js';
+import { planFix, type FixTemplates } from '../../src/fix/plan.js';
 import { renderScript } from '../../src/fix/script.js';
-import { makeResult, runShell } from './helpers.js';
+import { fromFindings, makeResult, runShell } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kr-pasted-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -30,7 +30,7 @@ describe('displayed commands', () => {
     mkdirSync(dir);
     for (const f of ['k3s-*', 'k3s-keep', 'k3s-']) writeFileSync(path.join(dir, f), f);
     const target = path.join(dir, 'k3s-*');
-    const plan = planFix(makeResult([{ id: 'k3s-default', kind: 'path', findings: [{ target, evidence: 'file, 5 bytes', fix: renderFix(['rm -f -- {{target}}'], { target }) }] }], { hostname: hostname() }));
+    const plan = planFix(makeResult([{ id: 'k3s-default', kind: 'path', findings: [{ target, evidence: 'file, 5 bytes', fix: renderFix(['rm -f -- {{target}}'], { target }) }] }], { hostname: hostname() }), fromFindings);
     expect(plan.manual).toEqual([]);
     const file = path.join(tmp, 'k3s.sh');
     writeFileSync(file, renderScript(plan, META));
@@ -42,7 +42,8 @@ describe('displayed commands', () => {
   it('shows refused and by-hand commands so that pasting them gives exactly the words', () => {
     const findings = NAMES.map((n) => `/proc/kr-test/${n}`).map((target) => ({ target, evidence: 'file', fix: renderFix(['rm -f -- {{target}}'], { target }) }));
     const crds = NAMES.map((name) => ({ target: `crd/${name}`, vars: { target: `crd/${name}`, resource: 'crd', name }, fix: renderFix(['kubectl delete crd {{name}}'], { resource: 'crd', name }) }));
-    const text = renderScript(planFix(makeResult([{ id: 'refused', kind: 'path', findings }, { id: 'by-hand', kind: 'kube-resource', findings: crds }], { hostname: hostname() })), META);
+    const templates: FixTemplates = (rule) => (rule.ruleId === 'refused' ? ['rm -f -- {{target}}'] : ['kubectl delete crd {{name}}']);
+    const text = renderScript(planFix(makeResult([{ id: 'refused', kind: 'path', findings }, { id: 'by-hand', kind: 'kube-resource', findings: crds }], { hostname: hostname() }), templates), META);
     const notRun = text.split('\n').filter((l) => l.startsWith('#   Not run: ')).map((l) => l.slice('#   Not run: '.length));
     expect(notRun.map(wordsOf)).toEqual(NAMES.map((n) => ['rm', '-f', '--', `/proc/kr-test/${n}`]));
     const byHand = text.split('\n').filter((l) => l.startsWith('#     kubectl ')).map((l) => l.slice('#     '.length));

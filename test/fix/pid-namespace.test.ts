@@ -11,7 +11,7 @@ import { planFix } from '../../src/fix/plan.js';
 import { renderScript } from '../../src/fix/script.js';
 import { createProbeContext } from '../../src/probes/context.js';
 import { readProcesses } from '../../src/probes/processes.js';
-import { makeResult, runShell } from './helpers.js';
+import { fromFindings, makeResult, runShell } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kr-pidns-'));
 const children: ChildProcess[] = [];
@@ -55,12 +55,12 @@ describe('processes outside the host PID namespace', () => {
     expect(procs.find((p) => p.pid === nested.pid)?.pidNamespace).toBe('host');
 
     const finding = (ns: string | undefined) => ({ target: `kubelet[${pid}]`, vars: { target: `kubelet[${pid}]`, pid: String(pid), comm: 'kubelet', ...(ns === undefined ? {} : { pidNamespace: ns }) } });
-    const plan = planFix(makeResult([{ id: 'k', kind: 'process', findings: [finding('other'), finding(undefined)] }], { hostname: hostname() }));
+    const plan = planFix(makeResult([{ id: 'k', kind: 'process', findings: [finding('other'), finding(undefined)] }], { hostname: hostname() }), fromFindings);
     expect(plan.steps).toEqual([]);
     expect(plan.refused.map((r) => r.reason)).toEqual([expect.stringMatching(/value "pidNamespace" is not one of host, pod$/), expect.stringMatching(/value "pidNamespace" is not one of host, pod \(the report does not say\)/)]);
 
     // A report that says "host" anyway (edited, or from a scanner that did not look): the script checks again.
-    const lying = planFix(makeResult([{ id: 'k', kind: 'process', findings: [finding('host')] }], { hostname: hostname() }));
+    const lying = planFix(makeResult([{ id: 'k', kind: 'process', findings: [finding('host')] }], { hostname: hostname() }), fromFindings);
     const file = path.join(tmp, 'fix.sh');
     writeFileSync(file, renderScript(lying, { generatedAt: 'now', generatorVersion: '0.1.0', source: 'test' }));
     const run = runShell('dash', [file]);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planFix } from '../../src/fix/plan.js';
 import type { FixPlan, ScriptBlock, ScriptCall } from '../../src/fix/model.js';
 import { PHASES, type PhaseId } from '../../src/fix/phases.js';
-import { makeResult, pathRule, type RuleSpec } from './helpers.js';
+import { fromFindings, makeResult, pathRule, type RuleSpec } from './helpers.js';
 
 /** Every call of the plan, in order, with its phase (both branches of an if). */
 function calls(plan: FixPlan): Array<ScriptCall & { phase: PhaseId }> {
@@ -86,7 +86,7 @@ describe('order of operations', () => {
     { id: 'calico-ipsets', kind: 'ipset', rebootClears: true, findings: [{ target: 'cali40all-ipam-pools' }] },
     { id: 'kubernetes-kubepods-cgroups', kind: 'cgroup', rebootClears: true, findings: [{ target: '/sys/fs/cgroup/kubepods.slice', vars: { target: '/sys/fs/cgroup/kubepods.slice', name: 'kubepods.slice', hierarchy: 'v2' } }] },
   ]);
-  const plan = planFix(result);
+  const plan = planFix(result, fromFindings);
 
   it('orders the phases as PHASES says', () => {
     const seen = plan.steps.map((s) => PHASES.findIndex((p) => p.id === s.phase));
@@ -153,7 +153,7 @@ describe('order of operations', () => {
   });
 
   it('passes the mountinfo spelling of each path along for the run-time check', () => {
-    const plan2 = planFix(makeResult([{ id: 'm', kind: 'mount', findings: [{ target: '/var/lib/kubelet/pods/a b\\c\td', vars: { target: '/var/lib/kubelet/pods/a b\\c\td' } }] }]));
+    const plan2 = planFix(makeResult([{ id: 'm', kind: 'mount', findings: [{ target: '/var/lib/kubelet/pods/a b\\c\td', vars: { target: '/var/lib/kubelet/pods/a b\\c\td' } }] }]), fromFindings);
     expect(calls(plan2).find((c) => c.fn === 'kr_umount')?.args.slice(0, 2)).toEqual(['/var/lib/kubelet/pods/a b\\c\td', '/var/lib/kubelet/pods/a\\040b\\134c\\011d']);
   });
 
@@ -177,7 +177,7 @@ describe('collapsing', () => {
         pathRule('kubernetes-kubelet-pki', ['/var/lib/kubelet/pki']),
         pathRule('linked', [{ target: '/var/lib/cni', evidence: 'symbolic link', recursive: false }]),
         pathRule('below-link', [{ target: '/var/lib/cni/networks', evidence: 'directory, not empty' }]),
-      ]),
+      ]), fromFindings
     );
     const rms = calls(plan).filter((c) => c.fn === 'kr_rm');
     expect(rms.map((c) => [c.args[0], c.args[1], c.args[2]])).toEqual([
@@ -195,7 +195,7 @@ describe('collapsing', () => {
       makeResult([
         pathRule('kubernetes-etc-kubernetes-dir', ['/etc/kubernetes']),
         pathRule('kubernetes-static-pod-manifests', [{ target: '/etc/kubernetes/manifests/etcd.yaml', evidence: 'file, 1 bytes' }], { tags: ['static-pod'] }),
-      ]),
+      ]), fromFindings
     );
     expect(plan.steps.map((s) => [s.phase, s.blocks[0]?.type === 'call' ? s.blocks[0].args[2] : ''])).toEqual([
       ['static-pods', '/etc/kubernetes/manifests/etcd.yaml'],
@@ -204,7 +204,7 @@ describe('collapsing', () => {
   });
 
   it('merges one path found by several rules', () => {
-    const plan = planFix(makeResult([pathRule('a', ['/etc/cni']), pathRule('b', [{ target: '/etc/cni', evidence: 'directory, not empty', recursive: false }])]));
+    const plan = planFix(makeResult([pathRule('a', ['/etc/cni']), pathRule('b', [{ target: '/etc/cni', evidence: 'directory, not empty', recursive: false }])]), fromFindings);
     const rms = calls(plan).filter((c) => c.fn === 'kr_rm');
     expect(rms).toHaveLength(1);
     expect(rms[0]?.args[0]).toBe('-rf');
@@ -253,7 +253,7 @@ describe('refusals', () => {
     '/root/.config',
   ];
   it.each(dangerous)('never removes %j: a comment instead of a command', (target) => {
-    const plan = planFix(makeResult([pathRule('bad', [target])]));
+    const plan = planFix(makeResult([pathRule('bad', [target])]), fromFindings);
     expect(calls(plan).filter((c) => c.fn === 'kr_rm')).toEqual([]);
     expect(plan.refused).toHaveLength(1);
     expect(plan.refused[0]?.target).toBe(target);
@@ -266,7 +266,7 @@ describe('refusals', () => {
       makeResult([
         pathRule('kubernetes-var-lib-kubelet', ['/var/lib/kubelet']),
         { id: 'weird-mount', kind: 'mount', findings: [{ target: '/var/lib/kubelet/pods/x/../../../../boot', vars: { target: '/var/lib/kubelet/pods/x/../../../../boot' } }] },
-      ]),
+      ]), fromFindings
     );
     expect(calls(plan).filter((c) => c.fn === 'kr_rm' || c.fn === 'kr_umount')).toEqual([]);
     expect(plan.refused.map((r) => r.kind).sort()).toEqual(['mount', 'path']);
@@ -282,7 +282,7 @@ describe('refusals', () => {
           findings: [{ target: '/var/lib/etcd', evidence: 'symbolic link', vars: { target: '/var/lib/etcd', linkTarget: '/' }, fix: ['rm -rf -- /var/lib/etcd'] }],
         },
         pathRule('c', [{ target: '/var/log/containers/x.log', evidence: 'symbolic link', recursive: false }]),
-      ]),
+      ]), fromFindings
     );
     expect(plan.refused.map((r) => r.target).sort()).toEqual(['/var/lib/etcd', '/var/lib/kubelet']);
     expect(plan.refused.find((r) => r.target === '/var/lib/etcd')?.reason).toMatch(/symbolic link to \/, outside the matched tree/);
@@ -293,7 +293,7 @@ describe('refusals', () => {
     const plan = planFix(
       makeResult([
         { id: 'pause', kind: 'process', findings: [{ target: 'pause[4242]', vars: { target: 'pause[4242]', pid: '4242', comm: 'pause', pidNamespace: 'pod' }, fix: ['kill 4242'] }] },
-      ]),
+      ]), fromFindings
     );
     expect(calls(plan)).toEqual([]);
     expect(plan.refused).toEqual([]);
@@ -306,7 +306,7 @@ describe('refusals', () => {
         { id: 'ns', kind: 'netns', findings: [{ target: 'cni-\ufffd', vars: { target: 'cni-\ufffd' } }] },
         { id: 'set', kind: 'ipset', findings: [{ target: 'cali40\ufffd', vars: { target: 'cali40\ufffd' } }] },
         { id: 'cg', kind: 'cgroup', findings: [{ target: '/sys/fs/cgroup/kubepods\ufffd', vars: { target: '/sys/fs/cgroup/kubepods\ufffd', name: 'kubepods\ufffd', hierarchy: 'v2' } }] },
-      ]),
+      ]), fromFindings
     );
     expect(plan.steps).toEqual([]);
     expect(plan.refused.map((r) => r.reason)).toEqual(Array(3).fill(expect.stringMatching(/^the name holds U\+FFFD/)));
@@ -323,7 +323,7 @@ describe('refusals', () => {
         { id: 'p', kind: 'process', findings: [{ target: 'x[1]', vars: { pid: '1', comm: 'systemd' } }, { target: 'y[$(id)]', vars: { pid: '$(id)', comm: 'y' } }] },
         { id: 'v', kind: 'ipvs', findings: [{ target: 'TCP x', vars: { protocolFlag: '-C', address: '1.2.3.4:80' } }] },
         { id: 'c', kind: 'cgroup', findings: [{ target: '/sys/fs/cgroup', vars: { target: '/sys/fs/cgroup', name: 'cgroup', hierarchy: 'v2' } }] },
-      ]),
+      ]), fromFindings
     );
     expect(calls(plan).filter((c) => c.fn !== 'kr_say')).toEqual([]);
     expect(plan.refused).toHaveLength(11);
@@ -335,7 +335,7 @@ describe('refusals', () => {
         ipt('x', 'INPUT', []),
         ipt('y', 'DOCKER-USER', [['FORWARD', '-j', 'DOCKER-USER']]),
         { id: 'bad-cmd', kind: 'iptables', findings: [{ target: 't', vars: { iptables: 'sh -c id', table: 'nat', chain: 'KUBE-X', jumps: [] } }] },
-      ]),
+      ]), fromFindings
     );
     expect(calls(plan)).toEqual([]);
     expect(plan.refused.map((r) => r.reason).sort()).toEqual([
@@ -366,7 +366,7 @@ describe('iptables', () => {
             { target: 'r1', vars: { iptables: 'iptables-nft', table: 'raw', chain: 'PREROUTING', rule: ['PREROUTING', '-d', '169.254.25.10/32', '-j', 'NOTRACK'] } },
           ],
         },
-      ]),
+      ]), fromFindings
     );
     const cmds = calls(plan).map((c) => c.args.join(' '));
     expect(cmds).toEqual([
@@ -401,7 +401,7 @@ describe('rule commands', () => {
         { id: 'calico-run-dir', kind: 'path', rebootClears: true, findings: [{ target: '/run/calico', evidence: 'directory, not empty', fix: ['umount /run/calico/cgroup', 'rm -rf -- /run/calico'] }] },
         { id: 'container-runtime-run-containerd', kind: 'path', findings: [{ target: '/run/containerd', evidence: 'directory, not empty', fix: ['systemctl disable --now containerd', 'rm -rf -- /run/containerd'] }] },
         { id: 'calico-vxlan-port', kind: 'port', findings: [{ target: 'udp/4789', vars: { protocol: 'udp', port: '4789', pids: [] }, fix: ['ip link delete vxlan.calico'] }] },
-      ]),
+      ]), fromFindings
     );
     const seq = calls(plan).map((c) => `${c.phase}: ${words(c).join(' ')}`);
     expect(seq).toEqual([
@@ -425,7 +425,7 @@ describe('rule commands', () => {
         { id: 'sysctl', kind: 'file-content', findings: [{ target: '/etc/sysctl.conf', vars: { target: '/etc/sysctl.conf', sedDelete: '3d', lines: ['net.ipv4.ip_forward = 1'] }, fix: ['sed -i 3d /etc/sysctl.conf', 'sysctl --system'] }] },
         { id: 'selinux', kind: 'file-content', findings: [{ target: '/etc/selinux/config', vars: { target: '/etc/selinux/config' }, fix: ["sed -i 's/^SELINUX=disabled/SELINUX=enforcing/' /etc/selinux/config"] }] },
         { id: 'users', kind: 'file-content', findings: [{ target: '/etc/passwd', fix: ['userdel etcd'] }] },
-      ]),
+      ]), fromFindings
     );
     expect(calls(plan).map((c) => `${c.phase}: ${c.fn} ${JSON.stringify(c.args)}`)).toEqual([
       `file-edits: kr_edit_remove ${JSON.stringify(['/etc/hosts', '/etc/hosts', block, '169.254.25.10 dns'])}`,
@@ -442,7 +442,7 @@ describe('rule commands', () => {
       makeResult([
         { id: 'block', kind: 'file-content', findings: [{ target: '/etc/hosts', vars: { target: '/etc/hosts', sedDelete: '/# BEGIN/,/# END/d' }, fix: ["sed -i '/# BEGIN/,/# END/d' /etc/hosts"] }] },
         { id: 'line', kind: 'file-content', findings: [{ target: '/etc/hosts', vars: { target: '/etc/hosts', sedDelete: '12d' }, fix: ['sed -i 12d /etc/hosts'] }] },
-      ]),
+      ]), fromFindings
     );
     expect(calls(plan)).toEqual([]);
     expect(plan.refused.map((r) => [r.ruleIds[0], r.reason.slice(0, 40)])).toEqual([
@@ -458,7 +458,7 @@ describe('rule commands', () => {
         { id: 'pipe', kind: 'path', findings: [{ target: '/opt/x', fix: ['ip route show proto bird | xargs -L1 ip route del'] }] },
         { id: 'subst', kind: 'path', findings: [{ target: '/opt/y', fix: ['kill $(pidof x)', 'kill `pidof y`'] }] },
         { id: 'crd', kind: 'kube-resource', findings: [{ target: 'customresourcedefinitions/x', fix: ['kubectl delete customresourcedefinitions x'] }] },
-      ]),
+      ]), fromFindings
     );
     expect(calls(plan)).toEqual([]);
     expect(plan.manual.map((m) => [m.ruleIds[0], m.commands.length])).toEqual([
@@ -473,7 +473,7 @@ describe('rule commands', () => {
     const plan = planFix(
       makeResult([
         { id: 'calico-tunl0', kind: 'interface', rebootClears: true, findings: [{ target: 'tunl0', vars: { target: 'tunl0', linkKind: 'ipip' }, fix: ['ip addr flush dev tunl0', 'ip link set tunl0 down', 'modprobe -r ipip'] }] },
-      ]),
+      ]), fromFindings
     );
     expect(calls(plan).map((c) => c.args.join(' '))).toEqual(['ip addr flush dev tunl0', 'ip link set dev tunl0 down']);
     expect(plan.rebootOnly).toEqual([expect.objectContaining({ target: 'tunl0', check: { type: 'link', value: 'tunl0' } })]);
@@ -482,7 +482,7 @@ describe('rule commands', () => {
 
   it('stops transient units through systemd, else removes their /run files', () => {
     const paths = ['/run/systemd/transient/kubepods.slice', '/run/systemd/transient/kubepods.slice.d'];
-    const plan = planFix(makeResult([{ id: 'kubernetes-kubepods-transient-units', kind: 'systemd-unit', findings: [{ target: 'kubepods.slice', vars: { target: 'kubepods.slice', paths }, fix: ['systemctl stop kubepods.slice'] }] }]));
+    const plan = planFix(makeResult([{ id: 'kubernetes-kubepods-transient-units', kind: 'systemd-unit', findings: [{ target: 'kubepods.slice', vars: { target: 'kubepods.slice', paths }, fix: ['systemctl stop kubepods.slice'] }] }]), fromFindings);
     expect(plan.steps).toHaveLength(1);
     const b = plan.steps[0]?.blocks[0];
     expect(b?.type === 'if' && b.test).toBe('systemd');
@@ -494,7 +494,7 @@ describe('rule commands', () => {
 
 describe('a clean scan', () => {
   it('plans nothing', () => {
-    const plan = planFix(makeResult([{ id: 'x', kind: 'path', findings: [] }]));
+    const plan = planFix(makeResult([{ id: 'x', kind: 'path', findings: [] }]), fromFindings);
     expect(plan.steps).toEqual([]);
     expect(plan.refused).toEqual([]);
     expect(plan.verdict).toBe('clean');

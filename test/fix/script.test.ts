@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { planFix } from '../../src/fix/plan.js';
 import { renderScript } from '../../src/fix/script.js';
 import type { ScanResult } from '../../src/model/result.js';
-import { commandAvailable, makeResult, pathRule, printedCommands, runShell, type RuleSpec } from './helpers.js';
+import { commandAvailable, fromFindings, makeResult, pathRule, printedCommands, runShell, type RuleSpec } from './helpers.js';
 
 const META = { generatedAt: '2026-03-14T10:00:00.000Z', generatorVersion: '0.1.0', source: 'report test.json' };
 // dash is Debian's /bin/sh and the strictest common POSIX shell; elsewhere fall back to sh.
@@ -25,7 +25,7 @@ afterAll(() => {
 });
 
 function script(result: ScanResult): string {
-  return renderScript(planFix(result), META);
+  return renderScript(planFix(result, fromFindings), META);
 }
 
 function writeScript(name: string, text: string): string {

@@ -143,11 +143,21 @@ kr_rt_section LOGS; cat /var/log/containers/web-0_default_sidecar-*.log
 `;
 
 // scan -> fix --from -> run the script (sysctl, modprobe, swapon, systemctl, crictl stubbed) -> rescan, by the
-// fix tests' driver (test/fix/sandbox-fix-run.sh); its sections come back prefixed FIX_.
-const FIX_RUN = `
-kr_rt_phase scan, fix, rescan
-kr_rt_section FIXRUN
-bash test/fix/sandbox-fix-run.sh | sed 's/^=====KR:\\([A-Z0-9_]*\\)=====$/=====KR:FIX_\\1=====/'
+// fix tests' driver (test/fix/sandbox-fix-run.sh); its sections come back prefixed PREFIX_ (FIX_ for the first
+// round, FIX2_ for the round after containerd is started again).
+function fixRun(prefix: 'FIX' | 'FIX2'): string {
+  return `
+kr_rt_phase scan, fix, rescan: ${prefix}
+kr_rt_section ${prefix}RUN
+bash test/fix/sandbox-fix-run.sh | sed 's/^=====KR:\\([A-Z0-9_]*\\)=====$/=====KR:${prefix}_\\1=====/'
+`;
+}
+
+// What the user does when the first round says containerd must run: start it (Docker's dockerd, sharing it in
+// scenario 4, reconnects by itself) and run kube-residue again.
+const SECOND_ROUND = `
+kr_rt_start_containerd
+${fixRun('FIX2')}
 `;
 
 interface FixRun {
@@ -163,16 +173,16 @@ function lines(s: string | undefined): string[] {
   return (s ?? '').split('\n').filter((l) => l !== '');
 }
 
-function fixRunOf(r: RuntimeRun): FixRun {
-  const st = /scan1=(\d+) fix=(\d+) run=(\d+) scan2=(\d+)/.exec(r.sections.get('FIX_STATUS') ?? '');
-  if (st === null) throw new Error(`the fix run did not report its status:\n${r.sections.get('FIX_STATUS') ?? ''}\n${describeRun(r)}`);
+function fixRunOf(r: RuntimeRun, prefix: 'FIX' | 'FIX2' = 'FIX'): FixRun {
+  const st = /scan1=(\d+) fix=(\d+) run=(\d+) scan2=(\d+)/.exec(r.sections.get(`${prefix}_STATUS`) ?? '');
+  if (st === null) throw new Error(`the fix run ${prefix} did not report its status:\n${r.sections.get(`${prefix}_STATUS`) ?? ''}\n${describeRun(r)}`);
   return {
     status: { scan1: Number(st[1]), fix: Number(st[2]), run: Number(st[3]), scan2: Number(st[4]) },
-    scan1: JSON.parse(r.sections.get('FIX_SCAN1') ?? 'null') as ScanResult,
-    scan2: JSON.parse(r.sections.get('FIX_SCAN2') ?? 'null') as ScanResult,
-    userBefore: lines(r.sections.get('FIX_USER_BEFORE')),
-    userAfter: lines(r.sections.get('FIX_USER_AFTER')),
-    upperNew: lines(r.sections.get('FIX_UPPER_NEW')),
+    scan1: JSON.parse(r.sections.get(`${prefix}_SCAN1`) ?? 'null') as ScanResult,
+    scan2: JSON.parse(r.sections.get(`${prefix}_SCAN2`) ?? 'null') as ScanResult,
+    userBefore: lines(r.sections.get(`${prefix}_USER_BEFORE`)),
+    userAfter: lines(r.sections.get(`${prefix}_USER_AFTER`)),
+    upperNew: lines(r.sections.get(`${prefix}_UPPER_NEW`)),
   };
 }
 
@@ -202,20 +212,47 @@ function expectPodsReported(r: RuntimeRun, scan1: ScanResult): void {
   expect(missed, 'pod state not reported').toEqual([]);
 }
 
-/** The first scan found residue, the script was written and ran without error, and the rescan finds nothing. */
-function expectFixClean(r: RuntimeRun, fix: FixRun): void {
+const METADATA_RULES = ['container-runtime-images', 'container-runtime-stopped-containers'];
+const K8S_PODS = ['pod/default/web-0', 'pod/kube-system/coredns-5d78c9869d-x7k2p', 'pod/kube-system/kube-apiserver-kr-sandbox'];
+const K8S_IMAGES = ['image/docker.io/library/busybox:1.35', 'image/registry.k8s.io/pause:3.9'];
+
+/** Only the k8s.io containers (stopped now) and images of containerd's metadata: `rule target`, sorted. */
+function metadataFindings(): string[] {
+  return [...K8S_IMAGES.map((t) => `container-runtime-images ${t}`), ...K8S_PODS.map((t) => `container-runtime-stopped-containers ${t}`)].sort();
+}
+
+/**
+ * The first round, with containerd dead: the script removes everything but what only containerd can remove from
+ * its metadata, refuses that at run time with what to do (start containerd, scan again) and so ends with status 1.
+ * The rescan reads containerd's database file: exactly the k8s.io pods' containers (stopped now) and images, and
+ * nothing unchecked (exit 1, never 3).
+ */
+function expectFirstRound(r: RuntimeRun, fix: FixRun): void {
+  const run = r.sections.get('FIX_RUN') ?? '';
   expect(fix.status.scan1, 'the first scan finds residue').toBe(1);
   expect(fix.status.fix, r.sections.get('FIX_FIX_STDERR')).toBe(0);
-  expect(fix.status.run, r.sections.get('FIX_RUN')).toBe(0);
-  expect(findings(fix.scan2).map((f) => `${f.ruleId} ${f.target}`), `rescan after the script:\n${r.sections.get('FIX_RUN') ?? ''}`).toEqual([]);
-  // containerd was killed, not stopped: its metadata database (stopped containers and images of namespace k8s.io)
-  // can only be listed, and cleaned, through containerd itself, and it still holds the k8s.io namespace. The
-  // rescan says exactly that, for exactly those two rules, and exits 3 (unchecked is not clean), never 0.
-  const unchecked = fix.scan2.results.filter((x) => x.status === 'unchecked');
-  const why = unchecked.map((x) => `${x.ruleId}: ${x.reason ?? ''}`).join('\n');
-  expect(unchecked.map((x) => x.ruleId).sort(), why).toEqual(['container-runtime-images', 'container-runtime-stopped-containers']);
-  for (const x of unchecked) expect(x.reason, why).toMatch(/containerd/);
-  expect(fix.status.scan2).toBe(3);
+  expect(run).toMatch(/# REFUSED at run time: containerd is not running \(nothing answers on \/run\/containerd\/containerd\.sock\): start it, e\.g\. systemctl start containerd, and run kube-residue again; image\/registry\.k8s\.io\/pause:3\.9 stays in its metadata until then/);
+  expect(run).toMatch(/, 2 refused at run time$/m);
+  expect(fix.status.run, run).toBe(1);
+  expect(findings(fix.scan2).map((f) => `${f.ruleId} ${f.target}`).sort(), `rescan after the script:\n${run}`).toEqual(metadataFindings());
+  expect(unchecked(fix.scan2), 'unchecked rules in the rescan').toEqual([]);
+  for (const id of METADATA_RULES) {
+    expect(fix.scan2.results.find((x) => x.ruleId === id)?.reason).toMatch(/^containerd's metadata read from \/var\/lib\/containerd\/io\.containerd\.metadata\.v1\.bolt\/meta\.db \(containerd at \/run\/containerd\/containerd\.sock did not answer/);
+  }
+  expect(fix.status.scan2).toBe(1);
+}
+
+/** The second round, containerd running again: the same findings, removed through it; the rescan is clean, exit 0. */
+function expectFixClean(r: RuntimeRun, fix: FixRun): void {
+  const run = r.sections.get('FIX2_RUN') ?? '';
+  expect(findings(fix.scan1).map((f) => `${f.ruleId} ${f.target}`).sort(), 'the scan with containerd running').toEqual(metadataFindings());
+  expect(fix.status.scan1).toBe(1);
+  expect(fix.status.fix, r.sections.get('FIX2_FIX_STDERR')).toBe(0);
+  expect(run).toMatch(/, 0 refused at run time$/m);
+  expect(fix.status.run, run).toBe(0);
+  expect(findings(fix.scan2).map((f) => `${f.ruleId} ${f.target}`), `rescan after the script:\n${run}`).toEqual([]);
+  expect(unchecked(fix.scan2), 'unchecked rules in the final rescan').toEqual([]);
+  expect(fix.status.scan2).toBe(0);
 }
 
 describe.skipIf(skip !== undefined)('real container runtimes in the sandbox (issue 8)', () => {
@@ -267,7 +304,7 @@ ${profiles.map((p) => scan(p.replace('-', '_').toUpperCase(), `--profile ${p}`))
     expectNothingLeft(r);
   }, 180_000);
 
-  it('4. containerd killed under running k8s.io pods: everything reported, the fix clears it, Docker and Podman untouched', () => {
+  it('4. containerd killed under running k8s.io pods: everything reported, the fix clears it (containerd started again for its metadata), Docker and Podman untouched', () => {
     const r = runWithRuntimes({
       // The user's own state of the other sandbox tests too (myapp files, units, links, chains, DOCKER-USER).
       scenarios: ['user-state'],
@@ -289,7 +326,7 @@ kr_rt_phase engines started
 ${K8S_NODE_KILLED}
 kr_rt_section MOBY_PIDS; kr_rt_engine_pids moby
 kr_rt_section PODMAN_PIDS; kr_rt_engine_pids podman
-${FIX_RUN}
+${fixRun('FIX')}
 
 # What a Docker and a Podman user check afterwards.
 kr_rt_phase engines checked
@@ -306,6 +343,11 @@ kr_rt_start_containerd
 kr_rt_section DOCKER_EXEC
 # dockerd reconnects to the restarted containerd in the background: retry for a while.
 if kr_rt_wait 20 kr_rt_docker exec web true; then echo "docker exec ok"; else kr_rt_docker exec web true 2>&1 || echo "FAIL docker exec"; fi
+${SECOND_ROUND}
+kr_rt_section MOBY_PIDS_ROUND2; kr_rt_engine_pids moby
+kr_rt_section ENGINES_ROUND2
+kr_rt_docker ps --format 'docker {{.Names}} {{.Status}}'
+kr_rt_podman ps --format 'podman {{.Names}} {{.Status}}'
 kr_rt_section DOCKER_STOP
 kr_rt_docker stop -t 1 web >/dev/null 2>&1 && echo "docker stop ok" || echo "FAIL docker stop"
 sleep 0.5
@@ -340,13 +382,26 @@ kr_rt_phase done
       );
     expect(wrong, 'Docker/Podman state reported').toEqual([]);
 
-    expectFixClean(r, fix);
+    expectFirstRound(r, fix);
+    const fix2 = fixRunOf(r, 'FIX2');
+    expectFixClean(r, fix2);
 
-    // Docker's and Podman's state is untouched: every object still there, no package file deleted, both work.
+    // Docker's and Podman's state is untouched by either round: every object still there, no package file
+    // deleted, both work.
     expect(fix.userBefore.filter((l) => l.startsWith('MISSING'))).toEqual([]);
     expect(fix.userAfter).toEqual(fix.userBefore);
-    const whiteouts = fix.upperNew.filter((l) => l.startsWith('c '));
-    expect(whiteouts, 'files of the host (packages) deleted by the script').toEqual([]);
+    expect(fix2.userBefore.filter((l) => l.startsWith('MISSING'))).toEqual([]);
+    expect(fix2.userAfter).toEqual(fix2.userBefore);
+    for (const f of [fix, fix2]) {
+      const whiteouts = f.upperNew.filter((l) => l.startsWith('c '));
+      expect(whiteouts, 'files of the host (packages) deleted by the script').toEqual([]);
+    }
+    // Docker's containers live in containerd's moby namespace: the second round, which talks to containerd,
+    // leaves them running.
+    expect(pidTable(r.sections.get('MOBY_PIDS_ROUND2')), 'Docker container processes after the second round').toEqual(pidTable(r.sections.get('MOBY_PIDS')));
+    const round2 = r.sections.get('ENGINES_ROUND2') ?? '';
+    expect(round2).toMatch(/^docker web Up/m);
+    expect(round2).toMatch(/^podman pweb Up/m);
     expect(pidTable(r.sections.get('MOBY_PIDS_AFTER')), 'Docker container processes after the script').toEqual(pidTable(r.sections.get('MOBY_PIDS')));
     expect(pidTable(r.sections.get('PODMAN_PIDS_AFTER')), 'Podman container processes after the script').toEqual(pidTable(r.sections.get('PODMAN_PIDS')));
     const after = r.sections.get('ENGINES_AFTER') ?? '';
@@ -369,12 +424,12 @@ kr_rt_phase done
     expectNothingLeft(r);
   }, 300_000);
 
-  it('4b. the same killed node without Docker or Podman: the shared CNI-HOSTPORT-* chains are reported too, the fix leaves nothing', () => {
+  it('4b. the same killed node without Docker or Podman: the shared CNI-HOSTPORT-* chains are reported too, the two rounds leave nothing', () => {
     const r = runWithRuntimes({
       scenarios: ['user-state'],
       timeoutMs: 240_000,
       env: { KR_FIX_CLI: 'dist/kube-residue.cjs' },
-      script: `${K8S_NODE_KILLED}\n${FIX_RUN}`,
+      script: `${K8S_NODE_KILLED}\n${fixRun('FIX')}\n${SECOND_ROUND}`,
     });
     expectCompleted(r);
     const fix = fixRunOf(r);
@@ -382,9 +437,13 @@ kr_rt_phase done
     // portmap's chains, shared by every pod (and by podman on a host that has it): here only the pods use them.
     const chains = findings(fix.scan1).map((f) => f.target);
     for (const c of ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-SETMARK', 'CNI-HOSTPORT-MASQ']) expect(chains).toContain(`ipv4/nft/nat/${c}`);
-    expectFixClean(r, fix);
-    expect(fix.userAfter).toEqual(fix.userBefore);
-    expect(fix.upperNew.filter((l) => l.startsWith('c ')), 'files of the host deleted by the script').toEqual([]);
+    expectFirstRound(r, fix);
+    const fix2 = fixRunOf(r, 'FIX2');
+    expectFixClean(r, fix2);
+    for (const f of [fix, fix2]) {
+      expect(f.userAfter).toEqual(f.userBefore);
+      expect(f.upperNew.filter((l) => l.startsWith('c ')), 'files of the host deleted by the script').toEqual([]);
+    }
     expectNothingLeft(r);
   }, 300_000);
 });

@@ -3,7 +3,9 @@
 // container beside them, and /proc entries for the live processes (cgroup naming the container, ppid to the
 // shim, socket fds and the netns's listening table). The real-containerd test (test/integration) covers the same
 // against a running containerd.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { containerCheck } from '../../src/checks/container.js';
 import type { ContainerCheck } from '../../src/model/rule.js';
 import { createProbeContext } from '../../src/probes/context.js';
 import type { ContainerFacts } from '../../src/probes/containers/index.js';
+import { readMetaDbFile } from '../../src/probes/containers/metadata.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'kr-containers-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -171,15 +174,53 @@ describe('container probe: runtime state on disk', () => {
     expect(match(ds, f).findings.map((x) => x.target)).toEqual(['pod/kube-system/kube-proxy-9q8w7']);
   });
 
-  it('without containerd to ask, its metadata counts only if the database ever held the k8s.io namespace', async () => {
+  it('without containerd to ask, its metadata database is read from the file; one that is not bbolt is unchecked with the reason', async () => {
+    // Real databases (k8s.io content reported, a moby-only one clean): test/probes/containerd-metadb.test.ts.
     const check: ContainerCheck = { kind: 'container', object: 'image' };
     const db = 'var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db';
-    // bbolt keeps bucket names as bytes: a Docker-only database has "moby" and never "k8s.io".
-    write(db, `\0\0v1\0moby\0content\0images\0docker.io/library/nginx:1.27\0`.repeat(50_000));
-    expect(match(check, await facts([check]))).toEqual({ findings: [], partial: undefined });
+    // bbolt keeps bucket names as plain bytes: a file that merely mentions k8s.io is not read as holding it.
     write(db, `\0\0v1\0moby\0`.repeat(200_000) + '\0k8s.io\0images\0registry.k8s.io/pause:3.9');
-    expect(match(check, await facts([check])).partial).toMatch(/^containerd's metadata \(\/var\/lib\/containerd\/io\.containerd\.metadata\.v1\.bolt\/meta\.db\) is read through its socket.*not under --root$/);
+    const out = match(check, await facts([check]));
+    expect(out.findings).toEqual([]);
+    expect(out.partial).toBe(
+      "another host's disk, under --root; its metadata database /var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db could not be read: not a readable bbolt database: meta page 0: no bbolt magic; meta page 1: no valid meta page at any page size from 1 KiB to 16 MiB",
+    );
     rmSync(path.join(root, db));
+  });
+
+  it('under --root a real database with k8s.io content is reported (stopped pods, images); a Docker-only one is not', async () => {
+    const db = 'var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db';
+    const stopped: ContainerCheck = { kind: 'container', object: 'stopped' };
+    const images: ContainerCheck = { kind: 'container', object: 'image' };
+    const fromBundles = match(stopped, await facts([stopped])).findings.map((x) => x.target);
+    const copy = (name: string): void => {
+      mkdirSync(path.join(root, path.dirname(db)), { recursive: true });
+      writeFileSync(path.join(root, db), gunzipSync(readFileSync(new URL(`../../fixtures/containerd-meta/${name}`, import.meta.url))));
+    };
+    copy('k8s-meta.db.gz');
+    let f = await facts([stopped, images]);
+    const s = match(stopped, f);
+    expect(s.findings.map((x) => x.target)).toEqual([...fromBundles, 'pod/batch/job-y', 'pod/default/web-0', 'pod/kube-system/kube-apiserver-kr-sandbox'].sort());
+    expect(s.note).toMatch(/^containerd's metadata read from \/var\/lib\/containerd\/io\.containerd\.metadata\.v1\.bolt\/meta\.db \(another host's disk, under --root\)/);
+    expect(match(images, f).findings.map((x) => x.target).sort()).toEqual(['image/docker.io/library/busybox:1.35', 'image/registry.k8s.io/pause:3.9']);
+    copy('moby-meta.db.gz');
+    f = await facts([stopped, images]);
+    expect(match(stopped, f).findings.map((x) => x.target)).toEqual(fromBundles);
+    expect(match(images, f)).toMatchObject({ findings: [], partial: undefined });
+    rmSync(path.join(root, db));
+  });
+
+  it('a damaged database or a FIFO in its place is a reason, at once, not a crash or a wait', () => {
+    const real = gunzipSync(readFileSync(new URL('../../fixtures/containerd-meta/k8s-meta.db.gz', import.meta.url)));
+    const f = path.join(root, 'truncated.db');
+    writeFileSync(f, real.subarray(0, Math.floor(real.length / 2)));
+    const r = readMetaDbFile(f, '/run/containerd', new Set(), Date.now() + 5000);
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/truncated\.db could not be read: the database is truncated: \d+ pages of 4096 bytes/) as unknown });
+    writeFileSync(f, real);
+    expect(readMetaDbFile(f, '/run/containerd', new Set(), Date.now() + 5000).containers.length).toBe(6);
+    const fifo = path.join(root, 'fifo.db');
+    execFileSync('mkfifo', [fifo]);
+    expect(readMetaDbFile(fifo, '/run/containerd', new Set(), Date.now() + 5000)).toMatchObject({ ok: false, reason: `${fifo} is not a regular file` });
   });
 
   it('reports containers present but not running (dead pid, a pid reused by another process, CRI-O stored)', async () => {

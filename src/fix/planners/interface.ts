@@ -6,8 +6,9 @@ export const planInterfaces: Planner<'interface'> = (entries, b) => {
   for (const e of entries) {
     const name = e.values.target;
     b.addLink(e, name, e.values.linkKind, e.values.targetHex);
-    if (FALLBACK_DEVICES.has(name) && e.finding.fix.some((f) => /^modprobe -r /.test(f))) {
-      b.toManual(e, e.finding.fix.filter((f) => /^modprobe -r /.test(f)), 'unloads a kernel module for the whole host (every network namespace): run it yourself if nothing else uses that tunnel type');
+    const unloads = e.commands.filter((c) => c.ok && c.words[0]?.text === 'modprobe' && c.words[1]?.text === '-r');
+    if (FALLBACK_DEVICES.has(name) && unloads.length > 0) {
+      b.toManual(e, unloads.map((c) => c.display), 'unloads a kernel module for the whole host (every network namespace): run it yourself if nothing else uses that tunnel type');
     }
   }
 };

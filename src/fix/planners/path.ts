@@ -4,6 +4,6 @@ import type { Planner } from './planner.js';
 export const planPaths: Planner<'path'> = (entries, b) => {
   for (const e of entries) {
     b.routeRuleFix(e);
-    if (e.finding.fix.length === 0) b.toManual(e, [], 'the rule gives no fix command');
+    if (e.commands.length === 0) b.toManual(e, [], 'the rule gives no fix command');
   }
 };

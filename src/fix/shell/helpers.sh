@@ -32,18 +32,27 @@ kr_printable() {
   return "$kr_pr"
 }
 
-# kr_visible WORD: sets kr_qv to WORD as $'...' with every byte outside printable ASCII as an octal escape, so a
-# dry run never sends a host name's terminal escape, bidi override or line break to the terminal raw.
+# kr_visible WORD: sets kr_qv to WORD as "$(printf '...')" with every byte outside printable ASCII (and ', \, %
+# and a leading -, which printf would read) as an octal escape: pasted into any POSIX shell (dash has no $'...')
+# it gives WORD's bytes, and a dry run never sends a host name's terminal escape, bidi override or line break to
+# the terminal raw. $(...) strips a trailing newline, so a WORD ending in one cannot be spelled so: kr_np=1.
 kr_visible() {
   kr_qv=
+  kr_first=1
+  kr_o=
   for kr_o in $(printf '%s' "$1" | od -An -v -to1); do
     case $kr_o in
-      047 | 134) kr_qv="$kr_qv\\$kr_o" ;;
+      045 | 047 | 134) kr_qv="$kr_qv\\$kr_o" ;;
+      055) if [ "$kr_first" = 1 ]; then kr_qv="$kr_qv\\055"; else kr_qv="$kr_qv-"; fi ;;
       04[0-7] | 0[5-7][0-7] | 1[0-6][0-7] | 17[0-6]) kr_qv="$kr_qv$(printf '%b' "\\0$kr_o")" ;;
       *) kr_qv="$kr_qv\\$kr_o" ;;
     esac
+    kr_first=0
   done
-  kr_qv="\$'$kr_qv'"
+  if [ "$kr_o" = 012 ]; then
+    kr_np=1
+  fi
+  kr_qv="\"\$(printf '$kr_qv')\""
 }
 
 # kr_quote WORD: sets kr_qv to WORD as one shell word on one line (for printing commands).
@@ -73,13 +82,20 @@ kr_quote() {
   kr_qv=$kr_sq$kr_qv$kr_qs$kr_sq
 }
 
+# kr_show CMD ARGS...: the command as one line a person can paste into any POSIX shell, after '+ '; or, when an
+# argument ends in a newline (no command on one line spells it), a comment saying so.
 kr_show() {
-  kr_line='+'
+  kr_line=
+  kr_np=0
   for kr_w in "$@"; do
     kr_quote "$kr_w"
     kr_line="$kr_line $kr_qv"
   done
-  printf '%s\n' "$kr_line"
+  if [ "$kr_np" = 1 ]; then
+    printf '%s\n' "# not a command to paste (an argument ends in a newline, which a command on one line cannot spell; this script passes it exactly):$kr_line"
+  else
+    printf '%s\n' "+$kr_line"
+  fi
 }
 
 # run CMD ARGS...: print the command, run it unless this is a dry run, stop the script if it fails.

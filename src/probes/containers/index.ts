@@ -1,6 +1,7 @@
 // Container probe: Kubernetes pods and containers known to the runtimes. The on-disk state first (containerd's
 // task bundles, CRI-O's container dirs: no client, never hangs), then what only containerd's metadata holds
-// (stopped containers, images) through `ctr` with both timeouts, and only when a rule asks for it.
+// (stopped containers, images) through `ctr` with both timeouts, or from its database file when containerd does not
+// answer, and only when a rule asks for it.
 import type { ContainerCheck } from '../../model/rule.js';
 import type { ProbeContext } from '../context.js';
 import { ProbeUnavailable, type PartialSource, type Probe } from '../probe.js';
@@ -25,6 +26,8 @@ export interface ContainerFacts {
   /** Containers and sandboxes present but not running: bundles whose process is gone, CRI-O containers not running, and (with `ctr`) containerd's stopped ones. */
   stopped: PartialSource<CriTask[]>;
   images: PartialSource<Array<{ runtime: 'containerd'; stateDir: string; name: string }>>;
+  /** Where containerd's metadata was read from when containerd itself did not answer (its database file). */
+  metadataSource?: string;
   /** Other containerd namespaces seen and left alone (Docker's moby, default). */
   otherNamespaces: Record<string, number>;
 }
@@ -48,6 +51,7 @@ export const containerProbe: Probe<ContainerCheck, ContainerFacts> = {
     const wantMetadata = requests.some((r) => r.object !== 'pod');
     const reasons: string[] = [];
     const partials: string[] = [];
+    const sources: string[] = [];
     const stopped: CriTask[] = [...deadOnDisk];
     const images: Array<{ runtime: 'containerd'; stateDir: string; name: string }> = [];
     if (wantMetadata) {
@@ -61,6 +65,7 @@ export const containerProbe: Probe<ContainerCheck, ContainerFacts> = {
           continue;
         }
         if (read.partial) partials.push(read.partial);
+        if (read.source) sources.push(read.source);
         stopped.push(...read.containers);
         images.push(...read.images.map((name) => ({ runtime: 'containerd' as const, stateDir: dir, name })));
       }
@@ -71,6 +76,7 @@ export const containerProbe: Probe<ContainerCheck, ContainerFacts> = {
       running,
       stopped: { label: 'stopped containers', ok: reason === undefined, reason: [reason, ...partials, unreadable].filter(Boolean).join('; ') || undefined, data: stopped },
       images: { label: 'images', ok: reason === undefined, reason, data: images },
+      ...(sources.length > 0 ? { metadataSource: `containerd's metadata ${sources.join('; ')}` } : {}),
       otherNamespaces: state.otherNamespaces,
     };
   },

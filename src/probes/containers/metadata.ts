@@ -1,10 +1,15 @@
-// What only containerd's metadata database holds (io.containerd.metadata.v1.bolt/meta.db, not readable while
-// containerd runs): containers without a task (stopped, or never started) and images. Read with `ctr`, the
-// client Debian's containerd package ships, always with BOTH timeouts: measured with containerd 1.6, ctr against
-// a socket that accepts and never answers waits 10 s by default (--connect-timeout bounds that), and against one
-// that completes the gRPC handshake and never answers it hangs until --timeout is given too
-// (docs: fleet-runtime-facts.md §6.2). runTool's own kill timer is the last guard.
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+// What only containerd's metadata database holds (io.containerd.metadata.v1.bolt/meta.db): containers without a
+// task (stopped, or never started) and images. While containerd answers on its socket it is asked with `ctr`, the
+// client Debian's containerd package ships (a live database can be mid-write), always with BOTH timeouts:
+// measured with containerd 1.6, ctr against a socket that accepts and never answers waits 10 s by default
+// (--connect-timeout bounds that), and against one that completes the gRPC handshake and never answers it hangs
+// until --timeout is given too (docs: fleet-runtime-facts.md §6.2). runTool's own kill timer is the last guard.
+// When nothing answers (no socket, a dead or hung containerd) and under --root (another host's disk), the file
+// itself is read: plain reads of a read-only descriptor (never a lock, never a write), decoded by the bbolt
+// reader, and kept only when no transaction committed while it was read.
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { BoltError, BoltReader, type ByteSource } from '../../parsers/bbolt.js';
+import { readNamespace } from '../../parsers/containerd-metadata.js';
 import type { ProbeContext } from '../context.js';
 import { runTool } from '../exec.js';
 import { CRI_NAMESPACE, containerdTask, type CriTask } from './state.js';
@@ -24,6 +29,8 @@ export interface MetadataRead {
   reason?: string;
   /** What could not be read although the rest was (too many containers, one info call failing). */
   partial?: string;
+  /** Where the metadata came from when it was not containerd itself (its database file, and why). */
+  source?: string;
   /** CRI containers and sandboxes present in the metadata (running or not). */
   containers: CriTask[];
   images: string[];
@@ -31,36 +38,6 @@ export interface MetadataRead {
 
 /** At most this many `ctr containers info` calls per scan: each is a process start (~30 ms). */
 const MAX_INFO_CALLS = 64;
-
-/**
- * Whether a file contains the bytes of `text` anywhere (read in 1 MiB chunks). bbolt keeps bucket names as plain
- * bytes, so a metadata database without "k8s.io" never had the CRI namespace; one with it may (deleted buckets'
- * pages can linger), which is as much as can be said without containerd. Unreadable: assume it does.
- */
-export function fileMentions(file: string, text: string): boolean {
-  const needle = Buffer.from(text);
-  const chunk = Buffer.alloc(1 << 20);
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return true;
-  }
-  try {
-    let carry = Buffer.alloc(0);
-    for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) return false;
-      const window = Buffer.concat([carry, chunk.subarray(0, n)]);
-      if (window.includes(needle)) return true;
-      carry = window.subarray(Math.max(0, window.length - needle.length + 1));
-    }
-  } catch {
-    return true;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export function ctrBudget(timeoutMs: number): { connectMs: number; callMs: number; killMs: number } {
   // The metadata is only part of what the probe reads: keep well inside the probe's own limit, so the on-disk
@@ -119,35 +96,107 @@ function failure(reason: string): MetadataRead {
   return { ok: false, reason, containers: [], images: [] };
 }
 
-/** Reads containerd's metadata through `ctr` for one state directory. `ignoreIds`: ids already read from disk. */
+/** A file as a ByteSource: positioned reads of a descriptor opened read-only. */
+function fileSource(fd: number, size: number): ByteSource {
+  return {
+    size,
+    read(offset, length) {
+      const n = Math.max(0, Math.min(length, size - offset));
+      const buf = Buffer.alloc(n);
+      let got = 0;
+      while (got < n) {
+        const r = readSync(fd, buf, got, n - got, offset + got);
+        if (r === 0) break;
+        got += r;
+      }
+      return buf.subarray(0, got);
+    },
+  };
+}
+
+/** A container record of the k8s.io namespace as a stopped CRI task (undefined: not a CRI container). */
+function criContainer(stateDir: string, id: string, annotations: Record<string, string>, labels: Record<string, string>, image: string | undefined): CriTask | undefined {
+  const t = containerdTask(annotations, id) ?? fromLabels(labels, id);
+  return t ? { ...t, image: t.image ?? image, stateDir, namespace: CRI_NAMESPACE, alive: false } : undefined;
+}
+
+/** Image ids (sha256:...) are listed beside their names; a name says more, and every image has one. */
+const named = (images: readonly string[]): string[] => images.filter((s) => s !== '' && !s.startsWith('sha256:'));
+
+/**
+ * Reads the k8s.io namespace of a metadata database file. Only that namespace is decoded: Docker's (moby) and
+ * ctr's (default) are never Kubernetes. A commit during the read (a containerd that is hung but alive) is seen
+ * by the meta page's txid and the read is repeated, at most three times.
+ */
+export function readMetaDbFile(file: string, stateDir: string, ignoreIds: ReadonlySet<string>, deadline: number): MetadataRead {
+  let fd: number;
+  try {
+    // Non-blocking: a FIFO planted where the database should be (a hostile --root) must not stall the scan.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    return failure(`${file} cannot be opened: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return failure(`${file} is not a regular file`);
+    const src = fileSource(fd, st.size);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const reader = new BoltReader(src, { deadline });
+      const ns = readNamespace(reader, CRI_NAMESPACE);
+      if (!reader.unchanged()) continue;
+      const containers = ns.containers
+        .filter((c) => !ignoreIds.has(c.id))
+        .flatMap((c) => criContainer(stateDir, c.id, c.annotations, c.labels, c.image) ?? []);
+      return { ok: true, containers, images: named(ns.images) };
+    }
+    return failure(`${file} changed on every read (containerd is writing it)`);
+  } catch (err) {
+    if (err instanceof BoltError || err instanceof RangeError) return failure(`${file} could not be read: ${err.message}`);
+    return failure(`${file} could not be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads containerd's metadata for one state directory: through `ctr` while containerd answers, else from its
+ * database file. `ignoreIds`: ids already read from disk.
+ */
 export async function readContainerdMetadata(ctx: ProbeContext, stateDir: string, ignoreIds: ReadonlySet<string>): Promise<MetadataRead> {
   const inst = CONTAINERD_INSTANCES[stateDir];
   if (!inst) return failure(`no known socket for ${stateDir}`);
   const socketPresent = existsSync(ctx.hostPath(inst.socket));
   const dbPresent = existsSync(ctx.hostPath(inst.metaDb));
   if (!socketPresent && !dbPresent) return { ok: true, containers: [], images: [] };
-  if (!ctx.onHost || !socketPresent) {
-    // No containerd to ask (stopped, or another host's disk under --root): a database that never held the k8s.io
-    // namespace (a Docker-only host) has no Kubernetes containers or images in it; otherwise nobody can tell.
-    if (dbPresent && !fileMentions(ctx.hostPath(inst.metaDb), CRI_NAMESPACE)) return { ok: true, containers: [], images: [] };
-    return failure(
-      ctx.onHost
-        ? `containerd is not running (no ${inst.socket}): stopped containers and images in ${inst.metaDb} cannot be read without it`
-        : `containerd's metadata (${inst.metaDb}) is read through its socket, which only answers on the host itself, not under --root`,
-    );
+  let why = ctx.onHost ? `containerd is not running (no ${inst.socket})` : "another host's disk, under --root";
+  if (ctx.onHost && socketPresent) {
+    const viaCtr = await readWithCtr(ctx, inst.socket, stateDir, ignoreIds);
+    if (viaCtr.ok) return viaCtr;
+    why = viaCtr.reason ?? `containerd at ${inst.socket} did not answer`;
+    if (!dbPresent) return viaCtr;
   }
+  // A fifth of the probe's time limit: the file is a few MiB, read in milliseconds; ctr may have used its part.
+  // Followed inside --root: a symlinked meta.db on a mounted disk never reaches the scanning machine's files.
+  const file = ctx.hostPathFollow(inst.metaDb);
+  const read = readMetaDbFile(file, stateDir, ignoreIds, Date.now() + Math.max(200, Math.floor(ctx.timeoutMs * 0.2)));
+  if (!read.ok) return failure(`${why}; its metadata database ${(read.reason ?? 'could not be read').replace(file, inst.metaDb)}`);
+  return { ...read, source: `read from ${inst.metaDb} (${why})` };
+}
+
+/** Reads containerd's metadata through `ctr`. */
+async function readWithCtr(ctx: ProbeContext, socket: string, stateDir: string, ignoreIds: ReadonlySet<string>): Promise<MetadataRead> {
   const kill = ctrBudget(ctx.timeoutMs).killMs;
   const [list, images] = await Promise.all([
-    runTool('ctr', ctrArgs(inst.socket, ctx.timeoutMs, ['containers', 'list', '--quiet']), kill),
-    runTool('ctr', ctrArgs(inst.socket, ctx.timeoutMs, ['images', 'list', '--quiet']), kill),
+    runTool('ctr', ctrArgs(socket, ctx.timeoutMs, ['containers', 'list', '--quiet']), kill),
+    runTool('ctr', ctrArgs(socket, ctx.timeoutMs, ['images', 'list', '--quiet']), kill),
   ]);
-  if (!list.ok) return failure(`containerd at ${inst.socket} did not answer: ${list.reason ?? 'ctr failed'}`);
-  if (!images.ok) return failure(`containerd at ${inst.socket} did not answer: ${images.reason ?? 'ctr failed'}`);
+  if (!list.ok) return failure(`containerd at ${socket} did not answer: ${list.reason ?? 'ctr failed'}`);
+  if (!images.ok) return failure(`containerd at ${socket} did not answer: ${images.reason ?? 'ctr failed'}`);
   const ids = list.stdout.split('\n').map((s) => s.trim()).filter((s) => s !== '' && !ignoreIds.has(s));
   const containers: CriTask[] = [];
   let partial: string | undefined;
   for (const id of ids.slice(0, MAX_INFO_CALLS)) {
-    const info = await runTool('ctr', ctrArgs(inst.socket, ctx.timeoutMs, ['containers', 'info', id]), kill);
+    const info = await runTool('ctr', ctrArgs(socket, ctx.timeoutMs, ['containers', 'info', id]), kill);
     if (!info.ok) {
       partial = `ctr containers info ${id}: ${info.reason ?? 'failed'}`;
       break;
@@ -158,14 +207,9 @@ export async function readContainerdMetadata(ctx: ProbeContext, stateDir: string
     } catch {
       continue;
     }
-    const t = containerdTask(annotationsOf(parsed), id) ?? fromLabels(parsed.Labels ?? {}, id);
-    if (t) containers.push({ ...t, image: t.image ?? parsed.Image, stateDir, namespace: CRI_NAMESPACE, alive: false });
+    const t = criContainer(stateDir, id, annotationsOf(parsed), parsed.Labels ?? {}, parsed.Image);
+    if (t) containers.push(t);
   }
   if (ids.length > MAX_INFO_CALLS) partial = `only the first ${MAX_INFO_CALLS} of ${ids.length} containers without a live task were read`;
-  // Image ids (sha256:...) are listed beside their names; a name says more, and every image has one.
-  const imageNames = images.stdout
-    .split('\n')
-    .map((s) => s.trim())
-    .filter((s) => s !== '' && !s.startsWith('sha256:'));
-  return { ok: true, partial, containers, images: imageNames };
+  return { ok: true, partial, containers, images: named(images.stdout.split('\n').map((s) => s.trim())) };
 }
