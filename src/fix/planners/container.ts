@@ -18,6 +18,7 @@ export const containerFix: KindFix<'container'> = {
     runtime: r.word('runtime'),
     address: r.word('address'),
     namespace: r.word('namespace'),
+    state: r.optionalWord('state'),
     pod: r.optionalWord('pod'),
     podNamespace: r.optionalWord('podNamespace'),
     sandboxId: r.optionalWord('sandboxId'),
