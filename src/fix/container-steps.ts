@@ -14,25 +14,15 @@
 // with containerd 1.6, `ctr namespaces remove k8s.io` right after its containers and images are deleted fails
 // ("must be empty, but it still has images, blobs, snapshots") until containerd's garbage collector and the
 // leases of past pulls let go of the content, so a script step could only fail; an empty namespace holds nothing.
-import type { Finding, RuleResult } from '../model/result.js';
+import type { Entry } from './builder.js';
 import type { FixStep, Refusal, ScriptBlock, ScriptCall } from './model.js';
 import { pidProblem } from './safety.js';
 import { displayText } from './shell-text.js';
+import type { FixValues } from './values.js';
 
-interface Entry {
-  rule: RuleResult;
-  finding: Finding;
-}
+type ContainerValues = FixValues<'container'>;
 
 const call = (fn: ScriptCall['fn'], ...args: string[]): ScriptCall => ({ type: 'call', fn, args });
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
 
 /** A container or sandbox id as the runtimes make them: 64 hex digits. */
 const ID = /^[0-9a-f]{64}$/;
@@ -45,12 +35,11 @@ function ctr(address: string, ...args: string[]): ScriptCall {
   return call('run_may_fail', 'ctr', '--address', address, '--connect-timeout', '5s', '--timeout', '30s', '--namespace', 'k8s.io', ...args);
 }
 
-function podBlocks(f: Finding): ScriptBlock[] | string {
-  const runtime = str(f.vars.runtime);
-  const sandboxId = str(f.vars.sandboxId);
-  const ids = strings(f.vars.ids);
-  const address = str(f.vars.address);
-  const shimPids = strings(f.vars.shimPids);
+function podBlocks(v: ContainerValues): ScriptBlock[] | string {
+  const { runtime, address } = v;
+  const sandboxId = v.sandboxId ?? '';
+  const ids = v.ids ?? [];
+  const shimPids = v.shimPids ?? [];
   if (ids.length === 0 || ids.some((id) => !ID.test(id))) return 'not a container id';
   if (runtime === 'containerd' && !SOCKET.test(address)) return 'not a containerd socket kube-residue knows';
   const bad = shimPids.find((p) => pidProblem(p) !== undefined);
@@ -72,27 +61,27 @@ function podBlocks(f: Finding): ScriptBlock[] | string {
 }
 
 /** Stopped containerd containers (containers first, the sandbox last), when containerd answers at run time. */
-function stoppedBlocks(f: Finding): ScriptBlock[] | string {
-  const ids = strings(f.vars.ids);
-  const address = str(f.vars.address);
+function stoppedBlocks(v: ContainerValues): ScriptBlock[] | string {
+  const ids = v.ids ?? [];
+  const { address } = v;
   if (ids.length === 0 || ids.some((id) => !ID.test(id))) return 'not a container id';
   if (!SOCKET.test(address)) return 'not a containerd socket kube-residue knows';
   return [
-    call('kr_containerd', address, `${displayText(f.target)} (${ids.length} stopped container(s))`),
+    call('kr_containerd', address, `${displayText(v.target)} (${ids.length} stopped container(s))`),
     // A task record can outlive its process (a shim that died): containerd refuses to delete its container first.
     ...ids.flatMap((id) => [call('kr_ctr', address, 'task', 'delete', '--force', id), call('kr_ctr', address, 'container', 'delete', id)]),
   ];
 }
 
-function imageBlocks(f: Finding): ScriptBlock[] | string {
-  const image = str(f.vars.image);
-  const address = str(f.vars.address);
+function imageBlocks(v: ContainerValues): ScriptBlock[] | string {
+  const image = v.image ?? '';
+  const { address } = v;
   if (!IMAGE.test(image)) return 'not an image reference';
   if (!SOCKET.test(address)) return 'not a containerd socket kube-residue knows';
-  return [call('kr_containerd', address, displayText(f.target)), call('kr_ctr', address, 'images', 'remove', image)];
+  return [call('kr_containerd', address, displayText(v.target)), call('kr_ctr', address, 'images', 'remove', image)];
 }
 
-export function planContainerSteps(entries: readonly Entry[]): { steps: FixStep[]; refused: Refusal[] } {
+export function planContainerSteps(entries: ReadonlyArray<Entry<'container'>>): { steps: FixStep[]; refused: Refusal[] } {
   const steps: FixStep[] = [];
   const refused: Refusal[] = [];
   const done = new Set<string>();
@@ -100,15 +89,16 @@ export function planContainerSteps(entries: readonly Entry[]): { steps: FixStep[
   const sorted = [...entries].sort((a, b) => Number(a.finding.target.startsWith('image/')) - Number(b.finding.target.startsWith('image/')));
   for (const e of sorted) {
     const f = e.finding;
+    const v = e.values;
     const isImage = f.target.startsWith('image/');
-    const key = isImage ? f.target : `${str(f.vars.runtime)}|${str(f.vars.sandboxId)}|${strings(f.vars.ids).join(',')}`;
+    const key = isImage ? f.target : `${v.runtime}|${v.sandboxId ?? ''}|${(v.ids ?? []).join(',')}`;
     if (done.has(key)) {
       const prior = steps.find((s) => s.comment[0]?.endsWith(` ${f.target}`));
       if (prior && !prior.ruleIds.includes(e.rule.ruleId)) prior.ruleIds.push(e.rule.ruleId);
       continue;
     }
-    const stoppedInContainerd = !isImage && str(f.vars.state) === 'stopped' && str(f.vars.runtime) === 'containerd';
-    const blocks = isImage ? imageBlocks(f) : stoppedInContainerd ? stoppedBlocks(f) : podBlocks(f);
+    const stoppedInContainerd = !isImage && v.state === 'stopped' && v.runtime === 'containerd';
+    const blocks = isImage ? imageBlocks(v) : stoppedInContainerd ? stoppedBlocks(v) : podBlocks(v);
     if (typeof blocks === 'string') {
       refused.push({ ruleIds: [e.rule.ruleId], kind: f.kind, target: f.target, reason: blocks, evidence: f.evidence, rebootClears: f.rebootClears });
       continue;

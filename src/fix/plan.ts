@@ -8,9 +8,8 @@ import type { Finding, RuleResult, ScanResult } from '../model/result.js';
 import type { CheckKind, Rule } from '../model/rule.js';
 import { PlanBuilder, type Entry } from './builder.js';
 import type { FixPlan } from './model.js';
-import { PLANNERS, type Planner } from './planners/index.js';
+import { KIND_FIXES, kindFix, readValues } from './planners/index.js';
 import { planCommands } from './template.js';
-import { readValues } from './values.js';
 
 /** A finding's rule's fix templates (`fix.commands`), or undefined when the rule is not known. */
 export type FixTemplates = (rule: RuleResult, finding: Finding) => readonly string[] | undefined;
@@ -21,7 +20,7 @@ export function templatesOf(rules: ReadonlyArray<Pick<Rule, 'id' | 'fix'>>): Fix
   return (rule) => byId.get(rule.ruleId);
 }
 
-const KINDS = Object.keys(PLANNERS) as CheckKind[];
+const KINDS = Object.keys(KIND_FIXES) as CheckKind[];
 
 function entriesOf(result: ScanResult, templates: FixTemplates, b: PlanBuilder): Entry[] {
   const entries: Entry[] = [];
@@ -41,10 +40,8 @@ function entriesOf(result: ScanResult, templates: FixTemplates, b: PlanBuilder):
 }
 
 function runPlanner<K extends CheckKind>(kind: K, entries: readonly Entry[], b: PlanBuilder): void {
-  // The registry's type pairs each kind with its planner; indexing it with a type parameter loses the pairing.
-  const planner = PLANNERS[kind] as unknown as Planner<K>;
   // entriesOf read each finding's values for the finding's own kind, so these are Entry<K>.
-  planner(entries.filter((e) => e.finding.kind === kind) as unknown as Array<Entry<K>>, b);
+  kindFix(kind).plan(entries.filter((e) => e.finding.kind === kind) as unknown as Array<Entry<K>>, b);
 }
 
 /** Builds the ordered plan; `templates` gives each finding's rule's fix templates. */
@@ -53,6 +50,6 @@ export function planFix(result: ScanResult, templates: FixTemplates): FixPlan {
   const entries = entriesOf(result, templates, b);
   for (const kind of KINDS) runPlanner(kind, entries, b);
   // A kind this version has no planner for (a newer report): shown for a person, never run.
-  for (const e of entries.filter((x) => !(x.finding.kind in PLANNERS))) b.toManual(e, e.commands.map((c) => c.display), `kind ${e.finding.kind} is not planned by this version`);
+  for (const e of entries.filter((x) => !(x.finding.kind in KIND_FIXES))) b.toManual(e, e.commands.map((c) => c.display), `kind ${e.finding.kind} is not planned by this version`);
   return b.finish(result, entries);
 }

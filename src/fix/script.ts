@@ -3,32 +3,13 @@
 // from the scanned host is ever evaluated as shell code (no eval, no sh -c). The kr_* helpers re-check the
 // host at run time: is the path still there and what the scan saw, is nothing mounted below it, is the pid
 // still the process the scan saw, does it still hold the port.
-import type { CheckKind } from '../model/rule.js';
 import type { FixPlan, FixStep, Refusal, ScriptArg, ScriptBlock, ScriptMeta } from './model.js';
-import { PHASES, type PhaseId } from './phases.js';
+import { PHASES } from './phases.js';
+import { refusalPhase } from './planners/index.js';
 import { bytesWord, commandComment, displayCommand, displayText, shellWord } from './shell-text.js';
 import { ARGS, HELPERS, scriptPart } from './shell-helpers.js';
 
 const RULE = `# ${'-'.repeat(100)}`;
-
-/** Where a refusal is shown: the phase that would have acted on it. */
-const REFUSAL_PHASE: Record<CheckKind, PhaseId> = {
-  'systemd-unit': 'units',
-  process: 'workloads',
-  port: 'workloads',
-  mount: 'unmount',
-  netns: 'netns',
-  interface: 'interfaces',
-  iptables: 'iptables',
-  ipvs: 'netfilter',
-  nftables: 'netfilter',
-  ipset: 'netfilter',
-  path: 'files',
-  'file-content': 'file-edits',
-  cgroup: 'cgroups',
-  'kube-resource': 'rule-commands',
-  container: 'workloads',
-};
 
 function comment(text: string, indent = ''): string {
   return `${indent}# ${displayText(text)}`.trimEnd();
@@ -118,7 +99,7 @@ function stepLines(step: FixStep): string[] {
 
 /** Renders the plan as a script. `meta` adds what the scan does not know (when, by which version, from where). */
 export function renderScript(plan: FixPlan, meta: ScriptMeta): string {
-  const phases = PHASES.filter((p) => plan.steps.some((s) => s.phase === p.id) || plan.refused.some((r) => REFUSAL_PHASE[r.kind] === p.id));
+  const phases = PHASES.filter((p) => plan.steps.some((s) => s.phase === p.id) || plan.refused.some((r) => refusalPhase(r.kind) === p.id));
   const out: string[] = [...header(plan, meta, plan.steps.length, phases.length), '', ...scriptPart('strict'), '', ARGS, ''];
   if (plan.steps.length === 0 && plan.refused.length === 0 && plan.manual.length === 0) {
     const what =
@@ -144,7 +125,7 @@ export function renderScript(plan: FixPlan, meta: ScriptMeta): string {
   phases.forEach((p, i) => {
     out.push(RULE, comment(`Phase ${i + 1}/${phases.length}: ${p.title}`), comment(`Why: ${p.why}`), RULE);
     out.push(callLine('kr_say', `== ${i + 1}/${phases.length} ${p.title}`), '');
-    for (const r of plan.refused.filter((x) => REFUSAL_PHASE[x.kind] === p.id)) out.push(...renderRefusal(r), '');
+    for (const r of plan.refused.filter((x) => refusalPhase(x.kind) === p.id)) out.push(...renderRefusal(r), '');
     for (const s of plan.steps.filter((x) => x.phase === p.id)) out.push(...stepLines(s), '');
   });
   if (plan.manual.length > 0) {

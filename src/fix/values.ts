@@ -13,8 +13,6 @@ import { nameFromBytes } from '../byte-names.js';
  */
 export type FixValues<K extends CheckKind> = K extends CheckKind ? FixVarsOf<K> : never;
 
-type Read<K extends CheckKind> = (r: ValueReader) => FixValues<K>;
-
 /** Reads typed values out of a FixVars record, remembering the first value of the wrong type. */
 export class ValueReader {
   problem: string | undefined;
@@ -102,50 +100,4 @@ export class ValueReader {
   }
 }
 
-const READERS: { [K in CheckKind]: Read<K> } = {
-  path: (r) => ({ target: r.target(), linkTarget: r.optionalWord('linkTarget'), removable: r.optionalWords('removable'), targetHex: r.bytesOf('targetHex', r.target()) }),
-  mount: (r) => ({ target: r.target(), fstype: r.word('fstype'), source: r.word('source') }),
-  cgroup: (r) => ({ target: r.target(), name: r.word('name'), hierarchy: r.word('hierarchy') }),
-  interface: (r) => ({ target: r.target(), linkKind: r.word('linkKind'), targetHex: r.bytesOf('targetHex', r.target()) }),
-  iptables: (r) => ({
-    target: r.target(),
-    iptables: r.word('iptables'),
-    family: r.word('family'),
-    backend: r.word('backend'),
-    table: r.word('table'),
-    chain: r.word('chain'),
-    jumps: r.wordLists('jumps'),
-    rule: r.optionalWords('rule'),
-    rawBytes: r.optionalWord('rawBytes'),
-  }),
-  nftables: (r) => ({ target: r.target(), family: r.word('family'), table: r.word('table') }),
-  ipvs: (r) => ({ target: r.target(), protocolFlag: r.word('protocolFlag'), address: r.word('address') }),
-  ipset: (r) => ({ target: r.target() }),
-  'systemd-unit': (r) => ({ target: r.target(), paths: r.words('paths'), removable: r.optionalWords('removable') }),
-  process: (r) => ({ target: r.target(), pid: r.word('pid'), comm: r.word('comm'), pidNamespace: r.oneOf('pidNamespace', ['host', 'pod'] as const) }),
-  port: (r) => ({ target: r.target(), port: r.word('port'), protocol: r.word('protocol'), pids: r.words('pids') }),
-  netns: (r) => ({ target: r.target() }),
-  'file-content': (r) => ({ target: r.target(), sedDelete: r.word('sedDelete'), lines: r.optionalWords('lines') ?? [] }),
-  container: (r) => ({
-    target: r.target(),
-    runtime: r.word('runtime'),
-    address: r.word('address'),
-    namespace: r.word('namespace'),
-    pod: r.optionalWord('pod'),
-    podNamespace: r.optionalWord('podNamespace'),
-    sandboxId: r.optionalWord('sandboxId'),
-    ids: r.optionalWords('ids'),
-    shimPids: r.optionalWords('shimPids'),
-    image: r.optionalWord('image'),
-  }),
-  'kube-resource': (r) => ({ target: r.target(), resource: r.word('resource'), name: r.word('name'), namespace: r.optionalWord('namespace'), object: r.words('object') }),
-};
-
 export type ReadValues<K extends CheckKind> = { ok: true; values: FixValues<K> } | { ok: false; problem: string };
-
-/** The finding's values in the shape of its kind, or why they do not have it. */
-export function readValues<K extends CheckKind>(kind: K, finding: Pick<Finding, 'target' | 'vars'>): ReadValues<K> {
-  const reader = new ValueReader(finding.vars, finding);
-  const values = (READERS[kind] as Read<K>)(reader);
-  return reader.problem === undefined ? { ok: true, values } : { ok: false, problem: reader.problem };
-}

@@ -2,14 +2,13 @@
 // list too), and a finding whose values do not have its kind's shape is refused with the reason, not guessed at.
 import { describe, expect, it } from 'vitest';
 import { planFix } from '../../src/fix/plan.js';
-import { PLANNERS } from '../../src/fix/planners/index.js';
-import { readValues } from '../../src/fix/values.js';
+import { KIND_FIXES, readValues } from '../../src/fix/planners/index.js';
 import { CHECK_KINDS } from '../../src/checks/kinds.js';
 import { fromFindings, makeResult } from './helpers.js';
 
 describe('planner registry', () => {
   it('has one planner per check kind', () => {
-    expect(Object.keys(PLANNERS).sort()).toEqual([...CHECK_KINDS].sort());
+    expect(Object.keys(KIND_FIXES).sort()).toEqual([...CHECK_KINDS].sort());
   });
 
   it('reads typed values per kind and names the value of the wrong shape', () => {

@@ -1,7 +1,8 @@
 import { addId, byString, call, depth, seenLine } from '../builder.js';
 import { cgroupRefusal, unitNameProblem } from '../safety.js';
 import { displayText } from '../shell-text.js';
-import type { Planner } from './planner.js';
+import type { KindFix, Planner } from './planner.js';
+import { globsMatcher } from '../../glob.js';
 
 /** cgroups: slices stopped through systemd, then every empty cgroup removed with rmdir, deepest first. */
 export const planCgroups: Planner<'cgroup'> = (entries, b) => {
@@ -28,4 +29,12 @@ export const planCgroups: Planner<'cgroup'> = (entries, b) => {
       blocks: [call('kr_cgroup_rmdir', c.target, displayText(c.target))],
     });
   }
+};
+
+/** The cgroup kind's fix side: its planner, where its refusals show, how a report's values are read and checked. */
+export const cgroupFix: KindFix<'cgroup'> = {
+  plan: planCgroups,
+  refusalPhase: 'cgroups',
+  readValues: (r) => ({ target: r.target(), name: r.word('name'), hierarchy: r.word('hierarchy') }),
+  fits: (c, v) => (globsMatcher(c.names)(v.name) && v.target.startsWith('/sys/fs/cgroup/') && v.target.endsWith(`/${v.name}`) ? undefined : `${v.target} is not a cgroup the rule looks for`),
 };

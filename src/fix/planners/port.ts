@@ -1,6 +1,6 @@
 import { call, seenLine } from '../builder.js';
 import { pidProblem } from '../safety.js';
-import type { Planner } from './planner.js';
+import type { KindFix, Planner } from './planner.js';
 
 /** Ports: end the processes that still listen there when the script runs (checked with ss). */
 export const planPorts: Planner<'port'> = (entries, b) => {
@@ -28,4 +28,12 @@ export const planPorts: Planner<'port'> = (entries, b) => {
           },
     );
   }
+};
+
+/** The port kind's fix side: its planner, where its refusals show, how a report's values are read and checked. */
+export const portFix: KindFix<'port'> = {
+  plan: planPorts,
+  refusalPhase: 'workloads',
+  readValues: (r) => ({ target: r.target(), port: r.word('port'), protocol: r.word('protocol'), pids: r.words('pids') }),
+  fits: (c, v) => (c.ports.map(String).includes(v.port) && (c.protocols ?? ['tcp', 'udp']).includes(v.protocol as 'tcp' | 'udp') ? undefined : `${v.protocol}/${v.port} is not a port the rule looks for`),
 };

@@ -2,7 +2,8 @@ import { call, ruleIdsOf, seenLine, type Entry } from '../builder.js';
 import { isShimComm } from '../phases.js';
 import { pidNamespaceProblem, pidProblem } from '../safety.js';
 import { displayText } from '../shell-text.js';
-import type { Planner } from './planner.js';
+import type { KindFix, Planner } from './planner.js';
+import { matches } from '../fits.js';
 
 const procCall = (e: Entry<'process'>, tree: boolean) => call(tree ? 'kr_kill_tree' : 'kr_kill', e.values.pid, e.values.comm, displayText(e.finding.target));
 const dedup = (list: ReadonlyArray<Entry<'process'>>): Array<Entry<'process'>> => [...new Map(list.map((e) => [e.values.pid, e])).values()];
@@ -78,4 +79,12 @@ export const planProcesses: Planner<'process'> = (entries, b) => {
       blocks: list.map((e) => procCall(e, false)),
     });
   }
+};
+
+/** The process kind's fix side: its planner, where its refusals show, how a report's values are read and checked. */
+export const processFix: KindFix<'process'> = {
+  plan: planProcesses,
+  refusalPhase: 'workloads',
+  readValues: (r) => ({ target: r.target(), pid: r.word('pid'), comm: r.word('comm'), pidNamespace: r.oneOf('pidNamespace', ['host', 'pod'] as const) }),
+  fits: (c, v) => (matches(c.comm, v.comm) && v.target === `${v.comm}[${v.pid}]` ? undefined : `${v.target} is not a process the rule looks for`),
 };

@@ -1,7 +1,9 @@
 import { addId, call, seenLine, RUN_TMPFS_NOTE, byString } from '../builder.js';
 import { mountinfoPath, pathRefusal, unitNameProblem } from '../safety.js';
 import { displayText } from '../shell-text.js';
-import type { Planner } from './planner.js';
+import type { KindFix, Planner } from './planner.js';
+import { globsMatcher } from '../../glob.js';
+import { UNIT_DIR, within } from '../fits.js';
 
 /** Units: stopped and disabled as the rule says; transient units (kubepods slices) through systemd or their /run files. */
 export const planSystemdUnits: Planner<'systemd-unit'> = (entries, b) => {
@@ -36,4 +38,18 @@ export const planSystemdUnits: Planner<'systemd-unit'> = (entries, b) => {
       blocks: [{ type: 'if', test: 'systemd', then: [call('run_may_fail', 'systemctl', 'stop', t.unit)], otherwise: paths.map((p) => call('kr_rm', '-rf', '?', p, mountinfoPath(p), displayText(p))) }],
     });
   }
+};
+
+/** The systemd-unit kind's fix side: its planner, where its refusals show, how a report's values are read and checked. */
+export const systemdUnitFix: KindFix<'systemd-unit'> = {
+  plan: planSystemdUnits,
+  refusalPhase: 'units',
+  readValues: (r) => ({ target: r.target(), paths: r.words('paths'), removable: r.optionalWords('removable') }),
+  fits: (c, v) => {
+    if (!globsMatcher(c.units)(v.target)) return `${v.target} is not a unit the rule looks for`;
+    const bad = v.paths.find((p) => !UNIT_DIR.test(p) || !(p.endsWith(`/${v.target}`) || p.endsWith(`/${v.target}.d`)));
+    if (bad !== undefined) return `${bad} is not a file or drop-in directory of ${v.target}`;
+    const outside = (v.removable ?? []).find((u) => !v.paths.some((p) => within(u, p)));
+    return outside === undefined ? undefined : `${outside} (removable) is not within the unit's files`;
+  },
 };
