@@ -48,7 +48,7 @@ export async function fixCommand(opts: FixCommandOptions, explicit: readonly str
     }
     source = `report ${opts.from}`;
   } else {
-    result = await scanWithOptions({ ...opts, failOn: 'low', allowUnchecked: false, cluster: false });
+    result = await scanWithOptions({ ...opts, failOn: 'low', allowUnchecked: false, cluster: false }, ruleSet);
     source = `live scan${opts.root !== '/' ? ` of --root ${opts.root}` : ''}`;
   }
 

@@ -10,7 +10,7 @@ import { selectRules } from '../rules/select.js';
 import { toolVersion } from '../version.js';
 import { UsageError } from './errors.js';
 import { checkScanRoot } from './root-check.js';
-import { loadRuleSet } from './rule-set.js';
+import { loadRuleSet, type RuleSet } from './rule-set.js';
 
 /** `scan --from`: the snapshot's facts, host and time instead of the live host's. Unreadable file: exit 2. */
 async function snapshotReplay(file: string): Promise<Pick<ScanOptions, 'source' | 'now' | 'root'>> {
@@ -60,8 +60,9 @@ export function nodeNameOf(root: string): string {
   }
 }
 
-export async function scanWithOptions(opts: ScanRunOptions): Promise<ScanResult> {
-  const ruleSet = await loadRuleSet({ builtin: opts.builtin, extra: opts.rules });
+/** `loaded`: the rule set the caller already loaded from the same options (fix plans from its templates too). */
+export async function scanWithOptions(opts: ScanRunOptions, loaded?: RuleSet): Promise<ScanResult> {
+  const ruleSet = loaded ?? (await loadRuleSet({ builtin: opts.builtin, extra: opts.rules }));
   const { selected, errors } = selectRules(ruleSet.rules, { profile: opts.profile, tags: opts.tag, rules: opts.rule, skip: opts.skip, cluster: opts.cluster || (opts.clusterDump?.length ?? 0) > 0 });
   if (errors.length > 0) throw new UsageError(errors.join('\n'));
   // The snapshot says which root it was taken of; another --root would be silently ignored.
