@@ -30,8 +30,11 @@ export function gateDocument(v: GateVerdict, result: ScanResult): GateDocument {
 export function gateText(doc: GateDocument): string {
   const out: string[] = [`kube-residue gate — ${oneLine(doc.host.hostname)}: may this node (re-)join a cluster?${doc.cni ? ` (CNI to be installed: ${oneLine(doc.cni)})` : ''}`];
   for (const b of doc.blockers) {
-    const fix = b.fix.length > 0 ? b.fix.map((c) => oneLine(c)).join('; ') : 'see the rule';
-    out.push(`BLOCKER ${b.rule}: ${oneLine(b.target)} — ${oneLine(b.why)} Fix: ${fix}`);
+    const head = `BLOCKER ${b.rule}: ${oneLine(b.target)} — ${oneLine(b.why)} Fix:`;
+    // Several commands go one per line: joined on one line, a command shown as a `# ...` comment (one that cannot
+    // be pasted safely) would comment out the ones after it.
+    if (b.fix.length <= 1) out.push(`${head} ${b.fix[0] === undefined ? 'see the rule' : oneLine(b.fix[0])}`);
+    else out.push(head, ...b.fix.map((c) => `    ${oneLine(c)}`));
   }
   for (const u of doc.unchecked) {
     const label = doc.allowUnchecked ? 'UNCHECKED (allowed)' : 'UNCHECKED BLOCKER';
