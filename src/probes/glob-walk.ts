@@ -98,12 +98,18 @@ export async function walkGlob(ctx: ProbeContext, pattern: string, deep: number,
       }
       continue;
     }
-    walkTask(fg, ctx, task.base === '.' ? '' : task.base, task.positive, deep, found, problems);
+    await walkTask(fg, ctx, task.base === '.' ? '' : task.base, task.positive, deep, found, problems);
   }
   return [...found.values()];
 }
 
-function walkTask(fg: FastGlob, ctx: ProbeContext, base: string, patterns: readonly string[], deep: number, found: Map<string, ByteName>, problems?: string[]): void {
+/** Directories read between two yields to the event loop, so the probe's own time limit can fire during a walk. */
+const DIRS_PER_TURN = 64;
+
+async function walkTask(fg: FastGlob, ctx: ProbeContext, base: string, patterns: readonly string[], deep: number, found: Map<string, ByteName>, problems?: string[]): Promise<void> {
+  // Bounded like every probe: past --timeout the walk stops and says so (the rule is then not clean unseen).
+  const deadline = Date.now() + ctx.timeoutMs;
+  let read = 0;
   // The patterns' regexes, as fast-glob tests them (picomatch's matcher adds per-call bookkeeping).
   const res = patterns.map((p) => picomatch.makeRe(p, MATCH_OPTIONS));
   const isMatch = (rel: string): boolean => res.some((re) => re.test(rel));
@@ -119,6 +125,13 @@ function walkTask(fg: FastGlob, ctx: ProbeContext, base: string, patterns: reado
   }
   const stack: Reached[] = [{ rel: { text: base }, open: start, level: 0 }];
   for (let dir = stack.pop(); dir; dir = stack.pop()) {
+    if (++read % DIRS_PER_TURN === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (Date.now() > deadline) {
+        problems?.push(`/${base}: the walk for ${patterns.join(', ')} stopped after ${read} directories at the time limit (${ctx.timeoutMs} ms)`);
+        return;
+      }
+    }
     let entries: Dirent<Buffer>[];
     try {
       entries = readdirSync(dir.open, { withFileTypes: true, encoding: 'buffer' });

@@ -120,3 +120,22 @@ describe('plain globs without fast-glob', () => {
     }
   });
 });
+
+describe('a walk past the time limit', () => {
+  it('stops and says so, so its rule is not clean unseen (the walk yields to the event loop as it goes)', async () => {
+    const wide = mkdtempSync(path.join(os.tmpdir(), 'kr-glob-wide-'));
+    try {
+      for (let i = 0; i < 300; i++) mkdirSync(path.join(wide, `d${i}`, 'sub'), { recursive: true });
+      const { walkGlob } = await import('../../src/probes/glob-walk.js');
+      const problems: string[] = [];
+      await walkGlob(createProbeContext({ root: '/', timeoutMs: 0 }), `${wide}/**/nothing`, 8, problems);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/stopped after \d+ directories at the time limit \(0 ms\)/);
+      const unhurried: string[] = [];
+      expect(await walkGlob(createProbeContext({ root: '/', timeoutMs: 60_000 }), `${wide}/**/nothing`, 8, unhurried)).toEqual([]);
+      expect(unhurried).toEqual([]);
+    } finally {
+      rmSync(wide, { recursive: true, force: true });
+    }
+  });
+});
