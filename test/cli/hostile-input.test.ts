@@ -159,16 +159,19 @@ describe('rule regexes cannot hang a scan', () => {
 describe('outputs are checked before scanning', () => {
   it.each([
     ['--output in a missing directory', ['--output', '/missing-kr-dir/r.json'], /cannot write json report to \/missing-kr-dir\/r\.json: directory \/missing-kr-dir does not exist/],
-    ['--output a directory', ['--output', 'DIR'], /: it is a directory/],
-    ['--report to a missing directory', ['--report', 'json=/missing-kr-dir/x', '--report', 'html=OK'], /cannot write json report to \/missing-kr-dir\/x/],
-    ['two reports to one file', ['--report', 'json=SAME', '--report', 'sarif=SAME'], /json and sarif reports would both be written to /],
-    ['--output and --report to one file', ['--output', 'SAME', '--report', 'html=SAME'], /reports would both be written to /],
+    ['--output a directory', ['--output', '@DIR@'], /: it is a directory/],
+    ['--report to a missing directory', ['--report', 'json=/missing-kr-dir/x', '--report', 'html=@OK@'], /cannot write json report to \/missing-kr-dir\/x/],
+    ['two reports to one file', ['--report', 'json=@SAME@', '--report', 'sarif=@SAME@'], /json and sarif reports would both be written to /],
+    ['--output and --report to one file', ['--output', '@SAME@', '--report', 'html=@SAME@'], /reports would both be written to /],
     ['--report without a file', ['--report', 'json'], /--report <format=file>' argument 'json' is invalid\. expected <format>=<file>/],
   ])('%s: one line, exit 2, nothing written', (_what, args, message) => {
     const dir = tree();
     const ok = path.join(dir, 'ok.html');
     const same = path.join(dir, 'same.out');
-    const real = args.map((a) => a.replace('DIR', dir).replace('OK', ok).replace('SAME', same));
+    // One pass over each argument: a replaced path is never searched again (a temporary directory's random name
+    // once contained "OK").
+    const places: Record<string, string> = { DIR: dir, OK: ok, SAME: same };
+    const real = args.map((a) => a.replace(/@(DIR|OK|SAME)@/g, (_m, k: string) => places[k] ?? ''));
     const run = runCli(['scan', '--root', hostroot, ...FILE_RULE, '--format', 'json', ...real]);
     expect(run.stderr).toMatch(message);
     expect(run.status).toBe(2);
