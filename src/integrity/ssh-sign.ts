@@ -53,6 +53,10 @@ export function verifySignature(file: string, key: string): SignatureCheck {
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
   }
+  // ssh-keygen takes the public key only as an allowed-signers FILE and the report only on standard input, so
+  // the key line goes into a private temporary directory of this command's own, removed right after. Tried
+  // instead: the line on a pipe (-f /dev/fd/3), but Node's child pipes are socket pairs and ssh-keygen cannot
+  // open one by path (ENXIO). `verify` reads a report; it scans nothing and touches nothing else.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kr-verify-'));
   try {
     const allowed = path.join(dir, 'allowed_signers');
