@@ -15,6 +15,44 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'kr-bytes-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 
+/** A rule file with one rule of the pack `bytes`: its id, title, description, check and fix command (YAML flow). */
+function rulePack(file: string, id: string, title: string, description: string, check: string, fix: string): string {
+  const rules = path.join(tmp, file);
+  writeFileSync(
+    rules,
+    `pack: bytes
+rules:
+  - id: ${id}
+    title: ${title}
+    severity: low
+    description: ${description}
+    tags: []
+    profiles: [post-reset]
+    check: ${check}
+    fix: { commands: ['${fix}'] }
+    rebootClears: false
+    references: []
+`,
+  );
+  return rules;
+}
+
+/** The built CLI scans with only `rules` into `report` (residue found: exit 1); the report and its findings. */
+function scanToReport(rules: string, report: string): ScanResult {
+  const scan = runCli(['scan', '--no-builtin', '--rules', rules, '--format', 'json', '--output', report]);
+  expect(scan.status, scan.stderr).toBe(1);
+  return JSON.parse(runShell('cat', [report]).stdout) as ScanResult;
+}
+
+/** `fix --from report` writes `script`, shellcheck finds nothing in it, and dash runs it without error. */
+function fixAndRun(rules: string, report: string, script: string): void {
+  const fix = runCli(['fix', '--no-builtin', '--rules', rules, '--from', report, '-o', script]);
+  expect(fix.status, fix.stderr).toBe(0);
+  expect(runShell('shellcheck', [script]).stdout).toBe('');
+  const run = runShell('dash', [script]);
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+}
+
 describe('byte names', () => {
   it('keep valid UTF-8 as text and escape every other byte (and backslashes) unambiguously', () => {
     expect(nameFromBytes(Buffer.from('calico-\u00fc'))).toEqual({ text: 'calico-\u00fc' });
@@ -32,35 +70,12 @@ describe('byte names', () => {
     const twin = path.join(lib, 'etcd-bad\ufffd\ufffd');
     mkdirSync(twin);
     writeFileSync(path.join(twin, 'keep'), 'user data');
-    const rules = path.join(tmp, 'rules.yaml');
-    writeFileSync(
-      rules,
-      `pack: bytes
-rules:
-  - id: bytes-etcd
-    title: etcd dirs
-    severity: low
-    description: etcd data dirs
-    tags: []
-    profiles: [post-reset]
-    check: { kind: path, paths: ['${lib}/etcd*'], exclude: ['${twin}'] }
-    fix: { commands: ['rm -rf -- {{target}}'] }
-    rebootClears: false
-    references: []
-`,
-    );
+    const rules = rulePack('rules.yaml', 'bytes-etcd', 'etcd dirs', 'etcd data dirs', `{ kind: path, paths: ['${lib}/etcd*'], exclude: ['${twin}'] }`, 'rm -rf -- {{target}}');
     const report = path.join(tmp, 'scan.json');
-    const scan = runCli(['scan', '--no-builtin', '--rules', rules, '--format', 'json', '--output', report]);
-    expect(scan.status, scan.stderr).toBe(1);
-    const result = JSON.parse(runShell('cat', [report]).stdout) as ScanResult;
+    const result = scanToReport(rules, report);
     const findings = result.results.flatMap((r) => r.findings);
     expect(findings.map((f) => [f.target, f.vars.targetHex])).toEqual([[`${lib}/etcd-bad\\xff\\xfe`, residue.toString('hex')]]);
-    const script = path.join(tmp, 'fix.sh');
-    const fix = runCli(['fix', '--no-builtin', '--rules', rules, '--from', report, '-o', script]);
-    expect(fix.status, fix.stderr).toBe(0);
-    expect(runShell('shellcheck', [script]).stdout).toBe('');
-    const run = runShell('dash', [script]);
-    expect(run.status, run.stdout + run.stderr).toBe(0);
+    fixAndRun(rules, report, path.join(tmp, 'fix.sh'));
     expect(existsSync(residue)).toBe(false);
     expect(readdirSync(twin)).toEqual(['keep']);
     expect(readdirSync(lib)).toEqual(['etcd-bad\ufffd\ufffd']);
@@ -95,27 +110,9 @@ describe('byte names below `**`, extglob and brace patterns', () => {
     writeFileSync(path.join(twin, 'keep'), 'user data');
     const backslashes = path.join(nested, 'etcd-bad\\xff\\xfe');
     mkdirSync(backslashes);
-    const rules = path.join(tmp, 'deep-rules.yaml');
-    writeFileSync(
-      rules,
-      `pack: bytes
-rules:
-  - id: bytes-deep
-    title: etcd dirs anywhere below
-    severity: low
-    description: etcd data dirs
-    tags: []
-    profiles: [post-reset]
-    check: { kind: path, paths: ['${lib}/**/@(etcd|kine)-bad*', '${lib}/{a,b}/nested/etcd-bad*'], exclude: ['${twin}'] }
-    fix: { commands: ['rm -rf -- {{target}}'] }
-    rebootClears: false
-    references: []
-`,
-    );
+    const rules = rulePack('deep-rules.yaml', 'bytes-deep', 'etcd dirs anywhere below', 'etcd data dirs', `{ kind: path, paths: ['${lib}/**/@(etcd|kine)-bad*', '${lib}/{a,b}/nested/etcd-bad*'], exclude: ['${twin}'] }`, 'rm -rf -- {{target}}');
     const report = path.join(tmp, 'deep-scan.json');
-    const scan = runCli(['scan', '--no-builtin', '--rules', rules, '--format', 'json', '--output', report]);
-    expect(scan.status, scan.stderr).toBe(1);
-    const result = JSON.parse(runShell('cat', [report]).stdout) as ScanResult;
+    const result = scanToReport(rules, report);
     const findings = result.results.flatMap((r) => r.findings).map((f) => [f.target, f.vars.targetHex]);
     expect(findings.sort()).toEqual(
       [
@@ -124,12 +121,7 @@ rules:
         [`${nested}/etcd-bad\\xff\\xfe`, undefined],
       ].sort(),
     );
-    const script = path.join(tmp, 'deep-fix.sh');
-    const fix = runCli(['fix', '--no-builtin', '--rules', rules, '--from', report, '-o', script]);
-    expect(fix.status, fix.stderr).toBe(0);
-    expect(runShell('shellcheck', [script]).stdout).toBe('');
-    const run = runShell('dash', [script]);
-    expect(run.status, run.stdout + run.stderr).toBe(0);
+    fixAndRun(rules, report, path.join(tmp, 'deep-fix.sh'));
     expect(existsSync(residue)).toBe(false);
     expect(existsSync(backslashes)).toBe(false);
     expect(existsSync(Buffer.concat([wayDir, Buffer.from('/kine-bad')]))).toBe(false);
@@ -147,23 +139,7 @@ describe('byte names matched by a file-content glob', () => {
     mkdirSync(dir);
     writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), b('99-k8s\xff.conf')]), 'net.bridge.bridge-nf-call-iptables = 1\n');
     writeFileSync(path.join(dir, '10-user.conf'), 'vm.swappiness = 10\n');
-    const rules = path.join(tmp, 'content-rules.yaml');
-    writeFileSync(
-      rules,
-      `pack: bytes
-rules:
-  - id: bytes-sysctl
-    title: Kubernetes sysctl lines
-    severity: low
-    description: bridge-nf lines
-    tags: []
-    profiles: [post-reset]
-    check: { kind: file-content, paths: ['${dir}/*.conf', '${dir}/**/*.conf'], regex: '^net\\.bridge\\.' }
-    fix: { commands: ['sed -i {{sedDelete}} -- {{target}}'] }
-    rebootClears: false
-    references: []
-`,
-    );
+    const rules = rulePack('content-rules.yaml', 'bytes-sysctl', 'Kubernetes sysctl lines', 'bridge-nf lines', `{ kind: file-content, paths: ['${dir}/*.conf', '${dir}/**/*.conf'], regex: '^net\\.bridge\\.' }`, 'sed -i {{sedDelete}} -- {{target}}');
     const scan = runCli(['scan', '--no-builtin', '--rules', rules, '--format', 'json']);
     const r = (JSON.parse(scan.stdout) as ScanResult).results[0];
     expect(r?.status, scan.stderr).toBe('unchecked');
@@ -182,23 +158,7 @@ describe('byte names inside a directory judged by a condition', () => {
     writeFileSync(path.join(dir, '10-calico.conflist'), '{}');
     writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), b('x\xff')]), 'residue');
     writeFileSync(path.join(dir, 'x\ufffd'), 'user data');
-    const rules = path.join(tmp, 'judged-rules.yaml');
-    writeFileSync(
-      rules,
-      `pack: bytes
-rules:
-  - id: bytes-judged
-    title: CNI configuration no package owns
-    severity: low
-    description: CNI configuration
-    tags: []
-    profiles: [post-reset]
-    check: { kind: path, paths: ['${dir}'], type: dir, when: [{ notOwnedByPackage: true }] }
-    fix: { commands: ['rm -rf -- {{removable[]}}'] }
-    rebootClears: false
-    references: []
-`,
-    );
+    const rules = rulePack('judged-rules.yaml', 'bytes-judged', 'CNI configuration no package owns', 'CNI configuration', `{ kind: path, paths: ['${dir}'], type: dir, when: [{ notOwnedByPackage: true }] }`, 'rm -rf -- {{removable[]}}');
     const scan = runCli(['scan', '--no-builtin', '--rules', rules, '--format', 'json']);
     const r = (JSON.parse(scan.stdout) as ScanResult).results[0];
     expect(r?.status, scan.stderr).toBe('unchecked');
